@@ -1,0 +1,1 @@
+"""Stage 2: content files -> validated Articles, or Problems."""

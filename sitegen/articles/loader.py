@@ -1,0 +1,146 @@
+"""Walk the content folder and turn every file into an Article, collecting every Problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from sitegen import citations
+from sitegen.articles.frontmatter import SplitText, split
+from sitegen.articles.schema import read_front_matter
+from sitegen.config import SLUG_PATTERN
+from sitegen.errors import Problem
+from sitegen.model import Article, SiteConfig
+from sitegen.source_file import read_text
+from sitegen.yaml_tree import Mapping, YamlError, parse
+
+MAX_FILES = 50_000
+_EDITOR_LEFTOVERS = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|.*\.tmp|4913|#.*#)$")
+
+
+def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Every article file under content_dir in a stable order, and problems with the others."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for folder, dirnames, filenames in os.walk(content_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(folder)
+        for name in sorted(filenames) + [d for d in dirnames if (here / d).is_symlink()]:
+            path = here / name
+            shown = path.relative_to(content_dir).as_posix()
+            if _EDITOR_LEFTOVERS.match(name):
+                continue
+            if path.is_symlink():
+                problems.append(Problem(shown, 0, "", "is a symbolic link", "replace the link with a real file"))
+            elif not name.endswith(".md"):
+                problems.append(
+                    Problem(
+                        shown,
+                        0,
+                        "",
+                        "is not a Markdown (.md) article",
+                        "only articles belong in content/; put images and other files in static/",
+                    )
+                )
+            else:
+                files.append(path)
+    if len(files) > MAX_FILES:
+        problems.append(Problem(".", 0, "", f"has too many articles ({len(files)}, limit {MAX_FILES})", ""))
+    return files, problems
+
+
+def load_article(
+    path: Path, content_dir: Path, shown_as: str, config: SiteConfig, build_date: dt.date
+) -> tuple[Article | None, list[Problem]]:
+    relative = path.relative_to(content_dir).as_posix()
+    text, problem = read_text(path, shown_as)
+    if problem is not None:
+        return None, [problem]
+    parts = split(text, shown_as)
+    if isinstance(parts, Problem):
+        return None, [parts]
+    problems: list[Problem] = []
+    meta_root = _parse_front_matter(parts, shown_as, problems)
+    if meta_root is None:
+        return None, problems
+    meta = read_front_matter(meta_root, shown_as, config, build_date, problems)
+    url_path = _url_path(relative, meta.slug, shown_as, problems)
+    field_lines = tuple((key.value, key.line) for key, _ in meta_root.items)
+    sources_line = dict(field_lines).get("sources", 1)
+    problems.extend(citations.check(parts.body, parts.body_line, meta.sources, sources_line, shown_as))
+    if problems:
+        return None, problems
+    slug = meta.slug or (url_path.rstrip("/").rsplit("/", 1)[-1] if url_path else "home")
+    return Article(relative, url_path, replace(meta, slug=slug), parts.body, parts.body_line, field_lines), []
+
+
+def _parse_front_matter(parts: SplitText, shown_as: str, problems: list[Problem]) -> Mapping | None:
+    try:
+        root = parse(parts.front_matter, first_line=2)
+    except YamlError as exc:
+        problems.append(Problem(shown_as, exc.line, "", exc.message, exc.hint))
+        return None
+    if root is None:
+        problems.append(
+            Problem(shown_as, 1, "", "front matter is empty", "add title, type, status and the other fields")
+        )
+        return None
+    if not isinstance(root, Mapping):
+        problems.append(Problem(shown_as, root.line, "", "front matter must be 'name: value' fields",
+                                "not a list or a single value"))  # fmt: skip
+        return None
+    return root
+
+
+def _url_path(relative: str, slug: str, shown_as: str, problems: list[Problem]) -> str:
+    parts = relative[: -len(".md")].split("/")
+    for part in parts:
+        if not re.fullmatch(SLUG_PATTERN, part):
+            problems.append(Problem(shown_as, 0, "", f"'{part}' is not a safe name for a web address",
+                                    "rename it using lower-case letters, digits and hyphens only"))  # fmt: skip
+            return ""
+    if parts[-1] == "index":
+        parts = parts[:-1]
+    elif slug:
+        parts[-1] = slug
+    return "/".join(parts) + "/" if parts else ""
+
+
+def find_collisions(articles: Iterable[Article]) -> list[Problem]:
+    """Two articles may not share a slug or a web address (after case folding and NFC normalisation)."""
+    problems: list[Problem] = []
+    by_slug: dict[str, Article] = {}
+    by_url: dict[str, Article] = {}
+    for article in articles:
+        for key, seen, what in ((article.slug, by_slug, "slug"), (article.url_path, by_url, "web address")):
+            folded = unicodedata.normalize("NFC", key).casefold()
+            if folded in seen:
+                other = seen[folded].source_path
+                line = article.line_of("slug")
+                problems.append(Problem(article.source_path, line, "slug", f"has the same {what} as {other}",
+                                        "give one of them another slug or file name"))  # fmt: skip
+            else:
+                seen[folded] = article
+    return problems
+
+
+def find_missing_related(articles: Iterable[Article]) -> list[Problem]:
+    articles = list(articles)
+    slugs = {article.slug for article in articles}
+    return [
+        Problem(
+            article.source_path,
+            article.line_of("related"),
+            "related",
+            f"'{slug}' is not the slug of any page",
+            "use the slug of an existing page, or remove it",
+        )
+        for article in articles
+        for slug in article.meta.related
+        if slug not in slugs
+    ]

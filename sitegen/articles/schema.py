@@ -1,0 +1,271 @@
+"""The front-matter schema (health-content guide, section 6.1): one FieldReader call per field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sitegen.config import SLUG_PATTERN
+from sitegen.errors import Problem
+from sitegen.fields import FieldReader
+from sitegen.model import (
+    About,
+    Care,
+    Change,
+    Code,
+    FrontMatter,
+    Image,
+    Person,
+    Ref,
+    Reviewer,
+    SiteConfig,
+    Source,
+    Waiver,
+)
+from sitegen.yaml_tree import Mapping, Node
+
+TYPES = ("symptom", "condition", "guide", "hub", "policy")
+STATUSES = ("draft", "in-review", "published", "retired")
+AUDIENCES = ("patient", "carer", "clinician")
+SOURCE_KINDS = ("guideline", "review", "patient-information", "study")
+SCHEMA_TYPES = ("MedicalSymptom", "MedicalCondition")
+CLINICAL_REVIEW = ("pending", "complete")
+FIELDS = (
+    "title", "medical_name", "slug", "type", "status", "summary", "audience", "language", "topics",
+    "aliases", "about", "care", "authors", "reviewers", "clinical_review", "date_published",
+    "last_reviewed", "next_review_due", "sources", "related", "changes", "readability_waiver", "image",
+)  # fmt: skip
+MAX_REVIEW_INTERVAL_DAYS = 3 * 365 + 1
+_MARKUP = re.compile(r"[<>*_`\[\]#]")
+# A phone number written into advice text; numbers belong in site.yml so they are right in one place.
+PHONE_IN_TEXT = re.compile(r"(?<![\w.])(\d[\d -]{1,12}\d|\d{3})(?![\w.])")
+
+
+def read_front_matter(
+    root: Mapping, path: str, config: SiteConfig, build_date: dt.date, problems: list[Problem]
+) -> FrontMatter:
+    fields = FieldReader(root, path, problems)
+    fields.reject_unknown(FIELDS)
+    page_type = fields.choice("type", TYPES, required=True)
+    medical = page_type in ("symptom", "condition")
+    summary = fields.text("summary", required=True, min_len=50, max_len=160)
+    if _MARKUP.search(summary):
+        fields.error(
+            fields.line_of("summary"), "summary", "contains markup", "write plain text without <, *, _, [ or #"
+        )
+    clinical_review = fields.choice("clinical_review", CLINICAL_REVIEW, default="pending")
+    reviewers = fields.items("reviewers", _reviewer, "a list of reviewers")
+    if clinical_review == "complete" and not reviewers:
+        fields.error(
+            fields.line_of("clinical_review"), "reviewers", "are required when clinical_review is complete",
+            "name the clinician who reviewed the page, or set clinical_review: pending",
+        )  # fmt: skip
+    if clinical_review == "pending" and reviewers:
+        fields.error(
+            fields.line_of("reviewers"), "clinical_review", "says pending but reviewers are listed",
+            "set clinical_review: complete",
+        )  # fmt: skip
+    meta = FrontMatter(
+        title=fields.text("title", required=True, max_len=65),
+        medical_name=fields.text("medical_name", max_len=80),
+        slug=fields.pattern("slug", SLUG_PATTERN, "lower-case letters, digits and single hyphens"),
+        type=page_type,
+        status=fields.choice("status", STATUSES, required=True),
+        summary=summary,
+        audience=fields.choice("audience", AUDIENCES, default="patient"),
+        language=fields.pattern("language", r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a BCP 47 tag, e.g. en-GB")
+        or config.language,
+        topics=_topics(fields, config),
+        aliases=fields.text_list("aliases"),
+        about=_about(fields, required=medical),
+        care=_care(fields, page_type),
+        authors=fields.items("authors", _person, "a list of authors with name and role", True, 1),
+        reviewers=reviewers,
+        clinical_review=clinical_review,
+        date_published=fields.date("date_published", required=True) or dt.date.min,
+        last_reviewed=fields.date("last_reviewed", required=True) or dt.date.min,
+        next_review_due=fields.date("next_review_due", required=True) or dt.date.min,
+        sources=fields.items("sources", _source_reader(config), "a list of sources", True, 2),
+        related=fields.items("related", _slug, "a list of page slugs"),
+        changes=fields.items("changes", _change, "a list of changes with date and summary"),
+        readability_waiver=_waiver(fields),
+        image=_image(fields),
+    )
+    _check_dates(fields, meta, build_date)
+    _check_unique_source_ids(fields, meta)
+    return meta
+
+
+def _topics(fields: FieldReader, config: SiteConfig) -> tuple[str, ...]:
+    known = [topic.slug for topic in config.topics]
+    topics = fields.text_list("topics", required=True, min_items=1)
+    for topic in topics:
+        if topic not in known:
+            fields.error(fields.line_of("topics"), "topics", f"'{topic}' is not a topic in site.yml",
+                         "use one of: " + ", ".join(known))  # fmt: skip
+    return topics
+
+
+def _check_dates(fields: FieldReader, meta: FrontMatter, build_date: dt.date) -> None:
+    if dt.date.min in (meta.date_published, meta.last_reviewed, meta.next_review_due):
+        return
+    if meta.date_published > meta.last_reviewed:
+        fields.error(fields.line_of("last_reviewed"), "last_reviewed", "is before date_published",
+                     "a page is reviewed on or after the day it is first published")  # fmt: skip
+    if meta.last_reviewed > build_date:
+        fields.error(fields.line_of("last_reviewed"), "last_reviewed", f"is in the future (today is {build_date})",
+                     "use the date the review happened")  # fmt: skip
+    if meta.next_review_due <= meta.last_reviewed:
+        fields.error(fields.line_of("next_review_due"), "next_review_due", "must be after last_reviewed",
+                     "reviews are due at most 3 years after the last one")  # fmt: skip
+    elif (meta.next_review_due - meta.last_reviewed).days > MAX_REVIEW_INTERVAL_DAYS:
+        fields.error(fields.line_of("next_review_due"), "next_review_due", "is more than 3 years after last_reviewed",
+                     "set it within 3 years of last_reviewed")  # fmt: skip
+
+
+def _check_unique_source_ids(fields: FieldReader, meta: FrontMatter) -> None:
+    seen: set[str] = set()
+    for source in meta.sources:
+        if source.id in seen:
+            fields.error(
+                fields.line_of("sources"), "sources", f"id '{source.id}' is used twice", "give each source its own id"
+            )
+        seen.add(source.id)
+
+
+def _source_reader(config: SiteConfig):  # type: ignore[no-untyped-def]
+    def read(item: Node, fields: FieldReader, label: str) -> Source | None:
+        source = fields.sub_reader(item, label, "a source with id, title, publisher, url, accessed and kind")
+        if source is None:
+            return None
+        source.reject_unknown(("id", "title", "publisher", "url", "accessed", "kind"))
+        publisher = source.text("publisher", required=True)
+        if publisher and publisher not in config.publishers:
+            source.error(source.line_of("publisher"), "publisher", f"'{publisher}' is not on the publisher list",
+                         "add it to publishers in site.yml after an editor has checked it is reliable")  # fmt: skip
+        return Source(
+            id=source.pattern("id", SLUG_PATTERN, "lower-case letters, digits and hyphens, e.g. nhs-pins", True),
+            title=source.text("title", required=True),
+            publisher=publisher,
+            url=source.pattern("url", r"https://[^\s\"'<>]+", "sources must be https: addresses", True),
+            accessed=source.date("accessed", required=True) or dt.date.min,
+            kind=source.choice("kind", SOURCE_KINDS, required=True),
+        )
+
+    return read
+
+
+def _person(item: Node, fields: FieldReader, label: str) -> Person | None:
+    person = fields.sub_reader(item, label, "an author with name and role")
+    if person is None:
+        return None
+    person.reject_unknown(("name", "role"))
+    return Person(person.text("name", required=True), person.text("role", required=True))
+
+
+def _reviewer(item: Node, fields: FieldReader, label: str) -> Reviewer | None:
+    person = fields.sub_reader(item, label, "a reviewer with name, credentials, role and conflicts")
+    if person is None:
+        return None
+    person.reject_unknown(("name", "credentials", "role", "registration", "conflicts"))
+    return Reviewer(
+        name=person.text("name", required=True),
+        credentials=person.text("credentials", required=True),
+        role=person.text("role", required=True),
+        conflicts=person.text("conflicts", required=True),
+        registration=person.text("registration"),
+    )
+
+
+def _slug(item: Node, fields: FieldReader, label: str) -> str | None:
+    from sitegen.yaml_tree import Scalar
+
+    if isinstance(item, Scalar) and re.fullmatch(SLUG_PATTERN, item.value.strip()):
+        return item.value.strip()
+    fields.error(item.line, label, "is not a page slug", "write the slug of another page, e.g. emergency-signs")
+    return None
+
+
+def _ref(item: Node, fields: FieldReader, label: str) -> Ref | None:
+    ref = fields.sub_reader(item, label, "an entry with name and optional slug")
+    if ref is None:
+        return None
+    ref.reject_unknown(("name", "slug"))
+    return Ref(ref.text("name", required=True), ref.pattern("slug", SLUG_PATTERN, "a page slug"))
+
+
+def _code(item: Node, fields: FieldReader, label: str) -> Code | None:
+    code = fields.sub_reader(item, label, "a code with system and value")
+    if code is None:
+        return None
+    code.reject_unknown(("system", "value"))
+    return Code(code.text("system", required=True), code.text("value", required=True))
+
+
+def _about(fields: FieldReader, required: bool) -> About | None:
+    about = fields.mapping("about", required=required)
+    if about is None:
+        return None
+    about.reject_unknown(("schema_type", "name", "codes", "specialty", "causes", "symptoms", "treatments",
+                          "risk_factors", "tests"))  # fmt: skip
+    return About(
+        schema_type=about.choice("schema_type", SCHEMA_TYPES, required=True),
+        name=about.text("name", required=True),
+        codes=about.items("codes", _code, "a list of codes"),
+        specialty=about.text_list("specialty"),
+        causes=about.items("causes", _ref, "a list of causes"),
+        symptoms=about.items("symptoms", _ref, "a list of symptoms"),
+        treatments=about.items("treatments", _ref, "a list of treatments"),
+        risk_factors=about.items("risk_factors", _ref, "a list of risk factors"),
+        tests=about.items("tests", _ref, "a list of tests"),
+    )
+
+
+def _care(fields: FieldReader, page_type: str) -> Care | None:
+    care = fields.mapping("care", required=page_type in ("symptom", "condition"))
+    if care is None:
+        return None
+    care.reject_unknown(("emergency", "urgent", "non_urgent"))
+    result = Care(
+        emergency=care.text_list("emergency", required=page_type == "symptom"),
+        urgent=care.text_list("urgent"),
+        non_urgent=care.text_list("non_urgent"),
+    )
+    for name in ("emergency", "urgent", "non_urgent"):
+        for advice in getattr(result, name):
+            if PHONE_IN_TEXT.search(advice):
+                care.error(care.line_of(name), name, "contains a phone number",
+                           "numbers come from site.yml; describe the situation only")  # fmt: skip
+    return result
+
+
+def _change(item: Node, fields: FieldReader, label: str) -> Change | None:
+    change = fields.sub_reader(item, label, "a change with date and summary")
+    if change is None:
+        return None
+    change.reject_unknown(("date", "summary"))
+    return Change(change.date("date", required=True) or dt.date.min, change.text("summary", required=True))
+
+
+def _waiver(fields: FieldReader) -> Waiver | None:
+    waiver = fields.mapping("readability_waiver")
+    if waiver is None:
+        return None
+    waiver.reject_unknown(("reason", "approved_by"))
+    return Waiver(waiver.text("reason", required=True), waiver.text("approved_by", required=True))
+
+
+def _image(fields: FieldReader) -> Image | None:
+    image = fields.mapping("image")
+    if image is None:
+        return None
+    image.reject_unknown(("src", "alt", "credit", "decorative"))
+    decorative = image.flag("decorative")
+    return Image(
+        src=image.pattern(
+            "src", r"/[^\s\"'<>]*|[A-Za-z0-9][^\s\"'<>:]*", "a site-relative path such as /img/x.png", True
+        ),
+        alt=image.text("alt", required=not decorative),
+        credit=image.text("credit"),
+        decorative=decorative,
+    )

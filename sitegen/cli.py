@@ -1,0 +1,88 @@
+"""Command line: `python build.py [build|import|check|serve]`. Problems are printed here, once, one per line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sitegen.errors import SiteError, UsageError
+from sitegen.pipeline import BuildOptions, Paths, build_site
+from sitegen.progress import Counter
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0].startswith("-") and args[0] not in ("-h", "--help"):
+        args.insert(0, "build")  # `python build.py` and `python build.py --out x` mean `build`
+    parser = _parser()
+    options = parser.parse_args(args)
+    try:
+        return int(options.run(options))
+    except SiteError as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        count = len(exc.problems)
+        print(f"Stopped: {count} problem{'s' if count != 1 else ''} to fix; nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output is unchanged.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the health-information site from content/ into _site/.",
+        epilog="With no command, `build` runs. Exit codes: 0 success, 1 content problems, 2 usage errors.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    build = commands.add_parser("build", help="render the site into _site/ (the default)",
+                                description="Render content/ through templates/ into the output folder.")  # fmt: skip
+    _add_site_options(build)
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site)")
+    build.add_argument("--base-url", metavar="URL", default="", help="site address for absolute links "
+                       "(default: base_url in site.yml), e.g. http://127.0.0.1:8000/")  # fmt: skip
+    build.add_argument("--drafts", action="store_true", help="also build draft and in-review pages")
+    build.add_argument("--force", action="store_true", help="allow an output folder outside the project")
+    build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
+    build.set_defaults(run=_run_build)
+    parser.set_defaults(run=lambda _: parser.print_help() or EXIT_USAGE)
+    return parser
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, metavar="DIR", help="content folder (default: content)")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="site settings; its folder is the project (default: site.yml beside build.py)")  # fmt: skip
+
+
+def _paths(options: argparse.Namespace) -> Paths:
+    config: Path | None = options.config
+    root = config.resolve().parent if config is not None else PROJECT_ROOT
+    return Paths.for_project(root, config=config, content=options.content, out=getattr(options, "out", None))
+
+
+def _run_build(options: argparse.Namespace) -> int:
+    if options.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
+    if options.base_url and not options.base_url.startswith(("https://", "http://")):
+        raise UsageError("--base-url must start with https:// or http://")
+    counter = Counter("Rendering pages")
+    try:
+        result = build_site(
+            _paths(options),
+            BuildOptions(base_url=options.base_url, drafts=options.drafts, force=options.force, jobs=options.jobs),
+            counter,
+        )
+    finally:
+        counter.finish()
+    print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s into {result.out_dir}")
+    return EXIT_OK

@@ -1,0 +1,95 @@
+"""Read and validate site.yml into a SiteConfig."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen.errors import Problem, SiteError
+from sitegen.fields import FieldReader
+from sitegen.model import Service, SiteConfig, Topic
+from sitegen.source_file import read_text
+from sitegen.yaml_tree import Mapping, Node, YamlError, parse
+
+SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
+_HTTPS_URL = r"https://[^\s\"'<>]+"
+_PHONE = r"[0-9][0-9 ]{1,14}[0-9]"
+_KNOWN = (
+    "name",
+    "description",
+    "base_url",
+    "language",
+    "repository_url",
+    "feedback_url",
+    "services",
+    "topics",
+    "publishers",
+)
+
+
+def load_config(path: Path, shown_as: str, base_url_override: str = "") -> SiteConfig:
+    problems: list[Problem] = []
+    text, line_problem = read_text(path, shown_as)
+    if line_problem is not None:
+        raise SiteError([line_problem])
+    try:
+        root = parse(text)
+    except YamlError as exc:
+        raise SiteError([Problem(shown_as, exc.line, "", exc.message, exc.hint)]) from None
+    if not isinstance(root, Mapping):
+        line = root.line if root is not None else 1
+        raise SiteError([Problem(shown_as, line, "", "must be a list of 'name: value' settings", "see README")])
+    config = _read(FieldReader(root, shown_as, problems), base_url_override)
+    if problems:
+        raise SiteError(problems)
+    return config
+
+
+def _read(fields: FieldReader, base_url_override: str) -> SiteConfig:
+    fields.reject_unknown(_KNOWN)
+    base_url = base_url_override or fields.pattern(
+        "base_url", _HTTPS_URL, "write the full address, e.g. https://example.org/", required=True
+    )
+    services = fields.mapping("services", required=True)
+    return SiteConfig(
+        name=fields.text("name", required=True, max_len=60),
+        description=fields.text("description", required=True, max_len=200),
+        base_url=base_url.rstrip("/") + "/",
+        language=fields.pattern("language", r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a BCP 47 tag, e.g. en-GB", True),
+        repository_url=fields.pattern("repository_url", _HTTPS_URL, "e.g. https://github.com/org/repo", True),
+        feedback_url=fields.pattern(
+            "feedback_url", r"(https://|mailto:)[^\s\"'<>]+", "an https: or mailto: link", True
+        ),
+        emergency=_service(services, "emergency"),
+        urgent=_service(services, "urgent"),
+        non_urgent=_service(services, "non_urgent"),
+        topics=fields.items("topics", _topic, "a list of topics with slug, title and description", True, 1),
+        publishers=fields.text_list("publishers", required=True, min_items=1),
+    )
+
+
+def _service(services: FieldReader | None, name: str) -> Service:
+    """Emergency and urgent services need a number; the non-urgent one (a GP surgery) may have none."""
+    if services is None:
+        return Service("", "")
+    service = services.mapping(name, required=True)
+    if service is None:
+        return Service("", "")
+    service.reject_unknown(("name", "phone"))
+    return Service(
+        name=service.text("name", required=True),
+        phone=service.pattern(
+            "phone", _PHONE, "digits and spaces only, e.g. 999 or 0300 123 4567", required=name != "non_urgent"
+        ),
+    )
+
+
+def _topic(item: Node, fields: FieldReader, label: str) -> Topic | None:
+    topic = fields.sub_reader(item, label, "a topic with slug, title and description")
+    if topic is None:
+        return None
+    topic.reject_unknown(("slug", "title", "description"))
+    return Topic(
+        slug=topic.pattern("slug", SLUG_PATTERN, "lower-case words joined by hyphens", True),
+        title=topic.text("title", required=True, max_len=65),
+        description=topic.text("description", required=True, max_len=200),
+    )

@@ -1,0 +1,171 @@
+"""Typed reading of a YAML mapping (see yaml_tree), collecting every problem with its line.
+
+Both site.yml and article front matter are read with this, so an editor gets the same kind of message
+for the same kind of mistake in either file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from sitegen.errors import Problem
+from sitegen.yaml_tree import Mapping, Node, Scalar, Sequence
+
+T = TypeVar("T")
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class FieldReader:
+    """Reads one mapping. Every accessor returns a usable default and records a Problem on error."""
+
+    def __init__(self, node: Mapping, path: str, problems: list[Problem], prefix: str = "") -> None:
+        self.node = node
+        self.path = path
+        self.problems = problems
+        self.prefix = prefix
+        self._values = {key.value: (key, value) for key, value in node.items}
+
+    # ----- bookkeeping
+    def error(self, line: int, name: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, line, self.prefix + name, message, hint))
+
+    def has(self, name: str) -> bool:
+        return name in self._values and not _is_empty(self._values[name][1])
+
+    def line_of(self, name: str) -> int:
+        return self._values[name][0].line if name in self._values else self.node.line
+
+    def reject_unknown(self, known: Iterable[str]) -> None:
+        known = list(known)
+        for key, _ in self.node.items:
+            if key.value not in known:
+                close = difflib.get_close_matches(key.value, known, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(sorted(known))
+                self.error(key.line, key.value, "unknown field", hint)
+
+    def _get(self, name: str, required: bool) -> Node | None:
+        if not self.has(name):
+            if required:
+                self.error(self.line_of(name), name, "is required", "add it to the front matter")
+            return None
+        return self._values[name][1]
+
+    # ----- typed accessors
+    def text(self, name: str, required: bool = False, max_len: int = 0, min_len: int = 0) -> str:
+        node = self._get(name, required)
+        if node is None:
+            return ""
+        if not isinstance(node, Scalar):
+            self.error(node.line, name, "must be a single line of text", "remove the list or sub-fields")
+            return ""
+        value = " ".join(node.value.split())
+        if max_len and len(value) > max_len:
+            self.error(node.line, name, f"is {len(value)} characters long (limit {max_len})", "shorten it")
+        if min_len and len(value) < min_len:
+            self.error(node.line, name, f"is {len(value)} characters long (at least {min_len})", "say a bit more")
+        return value
+
+    def choice(self, name: str, allowed: Iterable[str], required: bool = False, default: str = "") -> str:
+        allowed = list(allowed)
+        value = self.text(name, required)
+        if not value:
+            return default
+        if value not in allowed:
+            close = difflib.get_close_matches(value, allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(allowed)
+            self.error(self.line_of(name), name, f"'{value}' is not allowed", hint)
+            return default
+        return value
+
+    def pattern(self, name: str, regex: str, hint: str, required: bool = False) -> str:
+        value = self.text(name, required)
+        if value and not re.fullmatch(regex, value):
+            self.error(self.line_of(name), name, f"'{value}' is not in the expected form", hint)
+            return ""
+        return value
+
+    def date(self, name: str, required: bool = False) -> dt.date | None:
+        value = self.text(name, required)
+        if not value:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.error(self.line_of(name), name, f"'{value}' is not a valid date (YYYY-MM-DD)", "e.g. 2025-01-31")
+        return parsed
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self.text(name)
+        if not value:
+            return default
+        if value not in ("true", "false"):
+            self.error(self.line_of(name), name, f"'{value}' is not true or false", "write true or false")
+            return default
+        return value == "true"
+
+    def text_list(self, name: str, required: bool = False, min_items: int = 0) -> tuple[str, ...]:
+        return self.items(name, _scalar_text, "a list of short texts", required, min_items)
+
+    def mapping(self, name: str, required: bool = False) -> FieldReader | None:
+        node = self._get(name, required)
+        if node is None:
+            return None
+        if not isinstance(node, Mapping):
+            self.error(node.line, name, "must have sub-fields", "write 'name: value' lines indented under it")
+            return None
+        return FieldReader(node, self.path, self.problems, f"{self.prefix}{name}.")
+
+    def items(
+        self,
+        name: str,
+        read_item: Callable[[Node, FieldReader, str], T | None],
+        what: str,
+        required: bool = False,
+        min_items: int = 0,
+    ) -> tuple[T, ...]:
+        node = self._get(name, required)
+        if node is None:
+            if min_items and not required and name in self._values:
+                self.error(self.line_of(name), name, f"needs at least {min_items} entries", f"write {what}")
+            return ()
+        if not isinstance(node, Sequence):
+            self.error(node.line, name, f"must be {what}", "start each entry with '- ' or use [a, b]")
+            return ()
+        if len(node.items) < min_items:
+            self.error(node.line, name, f"has {len(node.items)} entries (at least {min_items})", f"add {what}")
+        values = []
+        for index, item in enumerate(node.items):
+            value = read_item(item, self, f"{name}[{index}]")
+            if value is not None:
+                values.append(value)
+        return tuple(values)
+
+    def sub_reader(self, item: Node, label: str, what: str) -> FieldReader | None:
+        if not isinstance(item, Mapping):
+            self.error(item.line, label, f"must be {what}", "write 'name: value' pairs for this entry")
+            return None
+        return FieldReader(item, self.path, self.problems, f"{self.prefix}{label}.")
+
+
+def _scalar_text(item: Node, reader: FieldReader, label: str) -> str | None:
+    if not isinstance(item, Scalar) or not item.value.strip():
+        reader.error(item.line, label, "must be a short text", "write the entry on one line")
+        return None
+    return " ".join(item.value.split())
+
+
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, Scalar) and node.value.strip() in ("", "~", "null")
+
+
+def parse_date(value: str) -> dt.date | None:
+    if not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

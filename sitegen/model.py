@@ -1,0 +1,183 @@
+"""Plain frozen data passed between the pipeline's stages. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    name: str
+    base_url: str  # always ends with "/"
+    language: str
+    repository_url: str  # edit links point at <repository_url>/<path of the file>
+    emergency: Service
+    urgent: Service
+    non_urgent: Service
+    topics: tuple[Topic, ...]
+    publishers: tuple[str, ...]
+    feedback_url: str
+    description: str
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, e.g. "/" or "/health/"."""
+        after_scheme = self.base_url.split("://", 1)[-1]
+        return "/" + after_scheme.split("/", 1)[1] if "/" in after_scheme else "/"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    name: str
+    credentials: str
+    role: str
+    conflicts: str
+    registration: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    url: str
+    accessed: dt.date
+    kind: str
+
+
+@dataclass(frozen=True)
+class Code:
+    system: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A named thing (cause, symptom, treatment) with an optional link to our page about it."""
+
+    name: str
+    slug: str = ""
+
+
+@dataclass(frozen=True)
+class About:
+    schema_type: str
+    name: str
+    codes: tuple[Code, ...] = ()
+    specialty: tuple[str, ...] = ()
+    causes: tuple[Ref, ...] = ()
+    symptoms: tuple[Ref, ...] = ()
+    treatments: tuple[Ref, ...] = ()
+    risk_factors: tuple[Ref, ...] = ()
+    tests: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True)
+class Care:
+    emergency: tuple[str, ...] = ()
+    urgent: tuple[str, ...] = ()
+    non_urgent: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Change:
+    date: dt.date
+    summary: str
+
+
+@dataclass(frozen=True)
+class Waiver:
+    reason: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str
+    credit: str
+    decorative: bool
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    title: str
+    type: str
+    status: str
+    summary: str
+    topics: tuple[str, ...]
+    authors: tuple[Person, ...]
+    date_published: dt.date
+    last_reviewed: dt.date
+    next_review_due: dt.date
+    sources: tuple[Source, ...]
+    clinical_review: str  # "pending" or "complete"
+    reviewers: tuple[Reviewer, ...] = ()
+    slug: str = ""
+    medical_name: str = ""
+    audience: str = "patient"
+    language: str = ""
+    aliases: tuple[str, ...] = ()
+    about: About | None = None
+    care: Care | None = None
+    related: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
+    readability_waiver: Waiver | None = None
+    image: Image | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One content file that passed validation."""
+
+    source_path: str  # relative to the content folder, POSIX slashes, e.g. "conditions/x.md"
+    url_path: str  # relative to the site root, e.g. "conditions/x/" ("" for the home page)
+    meta: FrontMatter
+    body: str  # Markdown, front matter removed
+    body_line: int  # file line of the body's first line
+    field_lines: tuple[tuple[str, int], ...] = ()  # front-matter key -> file line, for later problems
+
+    def line_of(self, field: str) -> int:
+        return dict(self.field_lines).get(field, 1)
+
+    @property
+    def slug(self) -> str:
+        return self.meta.slug
+
+    @property
+    def is_home(self) -> bool:
+        return self.url_path == ""
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]  # sorted by url_path
+    build_date: dt.date
+    drafts: bool
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str  # relative to the output folder, POSIX slashes
+    data: bytes

@@ -1,0 +1,1 @@
+"""Stage 3: validated Articles -> output files."""

@@ -1,0 +1,134 @@
+"""Markdown -> sanitised HTML, with stable heading ids, a table of contents and numbered source markers."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+from sitegen.citations import MARKER
+from sitegen.errors import Problem
+from sitegen.render.sanitize import make_sanitizer
+
+# Python-Markdown recurses per nesting level; far below these depths it hits RecursionError or slows badly.
+MAX_QUOTE_DEPTH = 20
+MAX_INDENT = 80
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    toc: tuple[TocEntry, ...]
+    citations: tuple[tuple[str, int], ...]  # (source id, how many times it is cited)
+
+
+class _CitationProcessor(InlineProcessor):
+    def __init__(self, extension: _CitationExtension) -> None:
+        super().__init__(MARKER.pattern)
+        self.extension = extension
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
+        source_id = m.group(1)
+        count = self.extension.counts.get(source_id, 0) + 1
+        self.extension.counts[source_id] = count
+        number = self.extension.numbers.get(source_id, 0)
+        sup = ET.Element("sup", {"class": "cite", "id": f"cite-{source_id}-{count}"})
+        link = ET.SubElement(sup, "a", {"href": f"#source-{source_id}", "aria-label": f"Source {number}"})
+        link.text = f"[{number}]"
+        return sup, m.start(0), m.end(0)
+
+
+class _CitationExtension(Extension):
+    def __init__(self) -> None:
+        super().__init__()
+        self.numbers: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.registerExtension(self)
+        # Above links (160) and references (170) so `[^id]` is never read as a link; below code spans (190).
+        md.inlinePatterns.register(_CitationProcessor(self), "source-citation", 175)
+
+    def reset(self) -> None:
+        self.counts = {}
+
+
+class BodyRenderer:
+    """Reusable: one per process. Not thread-safe (Python-Markdown instances keep state)."""
+
+    def __init__(self, base_path: str) -> None:
+        self._citations = _CitationExtension()
+        self._md = markdown.Markdown(
+            extensions=[
+                "tables",
+                "toc",
+                "def_list",
+                "abbr",
+                "sane_lists",
+                "fenced_code",
+                self._citations,
+            ],
+            extension_configs={
+                "tables": {"use_align_attribute": True},  # `align=`, not inline style (the CSP forbids it)
+                "toc": {"toc_depth": "2-3"},
+            },
+            output_format="html",
+        )
+        self._sanitize: Callable[[str], str] = make_sanitizer(base_path)
+
+    def render(self, body: str, numbers: dict[str, int], shown_as: str, body_line: int) -> RenderedBody | Problem:
+        too_deep = _nesting_problem(body, shown_as, body_line)
+        if too_deep is not None:
+            return too_deep
+        self._md.reset()
+        self._citations.numbers = numbers
+        try:
+            html = self._md.convert(body)
+        except RecursionError:
+            return Problem(shown_as, body_line, "", "is nested too deeply to render", "flatten lists and quotes")
+        except Exception as exc:  # Python-Markdown aims never to raise; if it does, name the file, not a traceback
+            return Problem(shown_as, body_line, "", f"could not be rendered ({type(exc).__name__})",
+                           "simplify unusual Markdown or HTML in this article")  # fmt: skip
+        tokens: list[dict[str, Any]] = getattr(self._md, "toc_tokens", [])
+        return RenderedBody(
+            html=self._sanitize(html),
+            toc=tuple(_flatten(tokens)),
+            citations=tuple(sorted(self._citations.counts.items())),
+        )
+
+
+def _flatten(tokens: list[dict[str, Any]]) -> list[TocEntry]:
+    entries: list[TocEntry] = []
+    for token in tokens:
+        entries.append(TocEntry(token["level"], token["id"], _plain(token["name"])))
+        entries.extend(_flatten(token["children"]))
+    return entries
+
+
+def _plain(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def _nesting_problem(body: str, shown_as: str, body_line: int) -> Problem | None:
+    for offset, line in enumerate(body.split("\n")):
+        stripped = line.lstrip(" \t")
+        indent = len(line) - len(stripped)
+        quotes = len(stripped) - len(stripped.lstrip("> "))
+        if indent > MAX_INDENT or stripped[:quotes].count(">") > MAX_QUOTE_DEPTH:
+            return Problem(shown_as, body_line + offset, "", "is nested too deeply",
+                           f"use at most {MAX_QUOTE_DEPTH} levels of quotes and lists")  # fmt: skip
+    return None

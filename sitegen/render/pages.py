@@ -1,0 +1,203 @@
+"""Render every page: articles (in worker processes) and the listings built from all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from sitegen import citations
+from sitegen.errors import Problem, SiteError
+from sitegen.model import Article, OutputFile, Site, SiteConfig
+from sitegen.render import views
+from sitegen.render.context import (
+    ArticleContext,
+    ArticleLink,
+    HomeContext,
+    Link,
+    NotFoundContext,
+    SourceView,
+    TocView,
+    TopicContext,
+    TopicIndexContext,
+    TopicSection,
+)
+from sitegen.render.markdown import BodyRenderer, RenderedBody
+from sitegen.render.structured_data import article_json_ld
+from sitegen.render.templates import Templates
+
+TOC_MIN_HEADINGS = 3
+_TYPE_ORDER = {"hub": 0, "symptom": 1, "condition": 2, "guide": 3, "policy": 4}
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """What an article page shows of other pages; computed once from the whole site."""
+
+    breadcrumbs: tuple[tuple[str, str], ...]  # (title, url)
+    related: tuple[Article, ...]
+    previous: Article | None
+    next: Article | None
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """Everything a worker process needs to render article pages; cheap to pickle."""
+
+    config: SiteConfig
+    templates_dir: Path
+    asset_urls: tuple[tuple[str, str], ...]
+    content_dir_in_repo: str
+    shown_root: Path
+
+
+def listing_order(articles: Iterable[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: (_TYPE_ORDER.get(a.meta.type, 9), a.meta.title.casefold(), a.url_path))
+
+
+def plan_neighbours(site: Site) -> dict[str, Neighbours]:
+    config = site.config
+    by_slug = {article.slug: article for article in site.articles}
+    in_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}
+    for article in site.articles:
+        if not article.is_home:
+            for topic in article.meta.topics:
+                in_topic[topic].append(article)
+    ordered = {slug: listing_order(articles) for slug, articles in in_topic.items()}
+    topics = {topic.slug: topic for topic in config.topics}
+    plans: dict[str, Neighbours] = {}
+    for article in site.articles:
+        home = ("Home", config.base_path)
+        if article.is_home or not article.meta.topics:
+            plans[article.url_path] = Neighbours((home,), (), None, None)
+            continue
+        topic = topics[article.meta.topics[0]]
+        siblings = ordered[topic.slug]
+        index = siblings.index(article)
+        plans[article.url_path] = Neighbours(
+            breadcrumbs=(home, (topic.title, views.page_url(config, views.topic_url_path(topic)))),
+            related=tuple(by_slug[slug] for slug in article.meta.related if slug in by_slug),
+            previous=siblings[index - 1] if index > 0 else None,
+            next=siblings[index + 1] if index + 1 < len(siblings) else None,
+        )
+    return plans
+
+
+class ArticleRenderer:
+    """Renders article pages. One per process: it holds a Markdown instance and a Jinja environment."""
+
+    def __init__(self, settings: RenderSettings) -> None:
+        self.settings = settings
+        self.config = settings.config
+        self.body_renderer = BodyRenderer(self.config.base_path)
+        self.templates = Templates(settings.templates_dir, dict(settings.asset_urls), settings.shown_root)
+        self.site_view = views.site_view(self.config)
+
+    def render_body(self, article: Article) -> tuple[RenderedBody, dict[str, int]]:
+        numbers = citations.numbering(article.body, article.meta.sources)
+        rendered = self.body_renderer.render(article.body, numbers, self.shown(article), article.body_line)
+        if isinstance(rendered, Problem):
+            raise SiteError([rendered])
+        return rendered, numbers
+
+    def shown(self, article: Article) -> str:
+        prefix = self.settings.content_dir_in_repo
+        return f"{prefix}/{article.source_path}" if prefix else article.source_path
+
+    def render(self, article: Article, neighbours: Neighbours) -> OutputFile:
+        config = self.config
+        rendered, numbers = self.render_body(article)
+        counts = dict(rendered.citations)
+        sources: list[SourceView] = sorted(
+            (
+                {
+                    "id": source.id,
+                    "number": numbers[source.id],
+                    "title": source.title,
+                    "publisher": source.publisher,
+                    "url": source.url,
+                    "accessed": views.human_date(source.accessed),
+                    "kind": source.kind,
+                    "backlinks": [f"cite-{source.id}-{n}" for n in range(1, counts.get(source.id, 0) + 1)],
+                }
+                for source in article.meta.sources
+            ),
+            key=lambda source: source["number"],
+        )
+        crumbs: list[Link] = [{"title": title, "url": url} for title, url in neighbours.breadcrumbs]
+        absolute_crumbs: list[Link] = [
+            {"title": title, "url": config.base_url + url[len(config.base_path) :]}
+            for title, url in neighbours.breadcrumbs
+        ] + [{"title": article.meta.title, "url": views.absolute_url(config, article.url_path)}]
+        toc: list[TocView] = [
+            {"level": entry.level, "id": entry.id, "title": entry.title}
+            for entry in rendered.toc
+            if entry.level == 2
+        ]
+        context: ArticleContext = {
+            "site": self.site_view,
+            "page": views.page_view(config, article, self.settings.content_dir_in_repo),
+            "body": Markup(rendered.html),  # already sanitised by nh3; never passed through Jinja as a template
+            "toc": toc if len(toc) >= TOC_MIN_HEADINGS else [],
+            "sources": sources,
+            "breadcrumbs": crumbs,
+            "related": [views.article_link(config, other) for other in neighbours.related],
+            "previous": _maybe_link(config, neighbours.previous),
+            "next": _maybe_link(config, neighbours.next),
+            "json_ld": Markup(article_json_ld(config, article, sources, absolute_crumbs)),
+        }
+        html = self.templates.render("article.html", context)
+        return OutputFile(article.url_path + "index.html", html.encode("utf-8"))
+
+
+def _maybe_link(config: SiteConfig, article: Article | None) -> ArticleLink | None:
+    return views.article_link(config, article) if article is not None else None
+
+
+def render_listings(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:
+    """Home, topic pages and 404: pages made from the whole site."""
+    config = site.config
+    templates = renderer.templates
+    site_view = renderer.site_view
+    listed = [article for article in site.articles if not article.is_home]
+    sections: list[TopicSection] = []
+    outputs: list[OutputFile] = []
+    home_crumb: Link = {"title": "Home", "url": config.base_path}
+    for topic in config.topics:
+        link = views.topic_link(config, topic)
+        articles = [views.article_link(config, a) for a in listing_order(a for a in listed if topic.slug in a.meta.topics)]
+        sections.append({"topic": link, "articles": articles})
+        topic_context: TopicContext = {
+            "site": site_view,
+            "topic": link,
+            "articles": articles,
+            "breadcrumbs": [home_crumb],
+            "canonical_url": views.absolute_url(config, views.topic_url_path(topic)),
+        }
+        outputs.append(_page(views.topic_url_path(topic), templates.render("topic.html", topic_context)))
+    index_context: TopicIndexContext = {
+        "site": site_view,
+        "sections": sections,
+        "breadcrumbs": [home_crumb],
+        "canonical_url": views.absolute_url(config, views.TOPICS_DIR + "/"),
+    }
+    outputs.append(_page(views.TOPICS_DIR + "/", templates.render("topics.html", index_context)))
+    home_article = next((a for a in site.articles if a.is_home), None)
+    home_body = Markup(renderer.render_body(home_article)[0].html) if home_article else Markup("")
+    home: HomeContext = {
+        "site": site_view,
+        "page": views.page_view(config, home_article, renderer.settings.content_dir_in_repo) if home_article else None,
+        "body": home_body,
+        "canonical_url": config.base_url,
+        "sections": sections,
+    }
+    outputs.append(_page("", templates.render("home.html", home)))
+    not_found: NotFoundContext = {"site": site_view}
+    outputs.append(OutputFile("404.html", templates.render("404.html", not_found).encode("utf-8")))
+    return outputs
+
+
+def _page(url_path: str, html: str) -> OutputFile:
+    return OutputFile(url_path + "index.html", html.encode("utf-8"))

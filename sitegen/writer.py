@@ -1,0 +1,109 @@
+"""Write output safely: into a staging folder beside the target, swapped in only after success.
+
+Nothing is ever deleted unless it carries our marker file, and the output folder is checked before any
+file is touched (security guide, section 3).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from sitegen.errors import UsageError
+from sitegen.model import OutputFile
+
+MARKER = ".sitegen-output"
+MARKER_TEXT = b"Made by sitegen (python build.py). The whole folder is replaced on every build.\n"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_output_dir(out: Path, project_root: Path, protected: Iterable[Path], force: bool) -> Path:
+    """The resolved output folder, or UsageError saying why it must not be written to."""
+    if out.is_symlink():
+        raise UsageError(f"output folder {out} is a symbolic link; choose a real folder")
+    target = out.resolve()
+    root = project_root.resolve()
+    if target == root or root.is_relative_to(target):
+        raise UsageError(f"output folder {out} is or contains the project folder; choose a folder such as _site")
+    for folder in protected:
+        folder = folder.resolve()
+        if target == folder or folder.is_relative_to(target) or target.is_relative_to(folder):
+            raise UsageError(f"output folder {out} overlaps {folder.name}/; choose a folder such as _site")
+    if not target.is_relative_to(root) and not force:
+        raise UsageError(f"output folder {out} is outside the project; add --force if you really mean it")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"output folder {out} is a file; choose a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise UsageError(
+            f"output folder {out} holds files sitegen did not make (no {MARKER} marker); "
+            "choose an empty or new folder, or empty it yourself"
+        )
+    return target
+
+
+def is_ours(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
+
+
+def write_file(stage: Path, output: OutputFile) -> None:
+    relative = PurePosixPath(output.path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise ValueError(f"refusing to write outside the output folder: {output.path!r}")
+    path = stage.joinpath(*relative.parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(output.data)
+
+
+class Staging:
+    """A marked folder beside the target; `commit()` swaps it in, `discard()` removes it."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.prefix = f".{target.name}.staging-"
+        remove_leftovers(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.path = target.parent / f"{self.prefix}{os.getpid()}"
+        self.path.mkdir()
+        (self.path / MARKER).write_bytes(MARKER_TEXT)
+
+    def commit(self) -> None:
+        if self.target.exists():
+            if not _exchange(self.path, self.target):
+                old = self.target.parent / f"{self.prefix}{os.getpid()}-old"
+                self.target.rename(old)
+                self.path.rename(self.target)
+                self.path = old
+            shutil.rmtree(self.path)  # now holds the previous build, which carries our marker
+        else:
+            self.path.rename(self.target)
+
+    def discard(self) -> None:
+        if is_ours(self.path):
+            shutil.rmtree(self.path)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Staging folders left by a killed build (they carry our marker; anything else is left alone)."""
+    if not target.parent.is_dir():
+        return
+    for folder in target.parent.glob(f".{target.name}.staging-*"):
+        if is_ours(folder):
+            shutil.rmtree(folder)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
