@@ -44,8 +44,11 @@ def collect_assets(static_dir: Path, shown_root: Path) -> tuple[list[Asset], lis
                 continue
             size = path.stat().st_size
             if size > MAX_ASSET_BYTES:
-                problems.append(Problem(shown, 0, "", f"is too large ({size} bytes, limit {MAX_ASSET_BYTES})",
-                                        "compress or resize it"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        shown, 0, "", f"is too large ({size} bytes, limit {MAX_ASSET_BYTES})", "compress or resize it"
+                    )
+                )
                 continue
             logical = path.relative_to(static_dir).as_posix()
             output = f"{ASSETS_URL_DIR}/{hashed_name(logical, path.read_bytes())}"

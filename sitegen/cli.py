@@ -17,7 +17,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0].startswith("-") and args[0] not in ("-h", "--help"):
+    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help")):
         args.insert(0, "build")  # `python build.py` and `python build.py --out x` mean `build`
     parser = _parser()
     options = parser.parse_args(args)
@@ -44,24 +44,40 @@ def _parser() -> argparse.ArgumentParser:
         epilog="With no command, `build` runs. Exit codes: 0 success, 1 content problems, 2 usage errors.",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    build = commands.add_parser("build", help="render the site into _site/ (the default)",
-                                description="Render content/ through templates/ into the output folder.")  # fmt: skip
+    build = commands.add_parser(
+        "build",
+        help="render the site into _site/ (the default)",
+        description="Render content/ through templates/ into the output folder.",
+    )
     _add_site_options(build)
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site)")
-    build.add_argument("--base-url", metavar="URL", default="", help="site address for absolute links "
-                       "(default: base_url in site.yml), e.g. http://127.0.0.1:8000/")  # fmt: skip
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        default="",
+        help="site address for absolute links (default: base_url in site.yml), e.g. http://127.0.0.1:8000/",
+    )
     build.add_argument("--drafts", action="store_true", help="also build draft and in-review pages")
     build.add_argument("--force", action="store_true", help="allow an output folder outside the project")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
     build.set_defaults(run=_run_build)
-    parser.set_defaults(run=lambda _: parser.print_help() or EXIT_USAGE)
+    parser.set_defaults(run=lambda _: _usage(parser))
     return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, metavar="DIR", help="content folder (default: content)")
-    parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="site settings; its folder is the project (default: site.yml beside build.py)")  # fmt: skip
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="site settings; its folder is the project (default: site.yml beside build.py)",
+    )
 
 
 def _paths(options: argparse.Namespace) -> Paths:

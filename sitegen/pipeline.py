@@ -41,8 +41,9 @@ class Paths:
     out_dir: Path
 
     @classmethod
-    def for_project(cls, root: Path, config: Path | None = None, content: Path | None = None,
-                    out: Path | None = None) -> Paths:  # fmt: skip
+    def for_project(
+        cls, root: Path, config: Path | None = None, content: Path | None = None, out: Path | None = None
+    ) -> Paths:
         return cls(
             project_root=root,
             config_file=config or root / "site.yml",
@@ -117,8 +118,13 @@ def _shown_in_project(article: Article, content_prefix: str) -> Article:
 
 def _reserved_urls(articles: list[Article]) -> list[Problem]:
     return [
-        Problem(article.source_path, 0, "", f"its web address would clash with the site's own /{reserved}/ pages",
-                "move or rename the file")  # fmt: skip
+        Problem(
+            article.source_path,
+            0,
+            "",
+            f"its web address would clash with the site's own /{reserved}/ pages",
+            "move or rename the file",
+        )
         for article in articles
         for reserved in RESERVED_URL_DIRS
         if article.url_path.startswith(reserved + "/")
@@ -167,8 +173,11 @@ def _render_all(site: Site, settings: RenderSettings, stage: Path, jobs: int, pr
     if problems:
         raise SiteError(problems)
     outputs: list[OutputFile] = render_listings(site, renderer)
-    outputs += [render_sitemap(site, renderer.templates), render_robots(site, renderer.templates),
-                render_feed(site, renderer.templates)]  # fmt: skip
+    outputs += [
+        render_sitemap(site, renderer.templates),
+        render_robots(site, renderer.templates),
+        render_feed(site, renderer.templates),
+    ]
     for output in outputs:
         write_file(stage, output)
     return total + sum(1 for output in outputs if output.path.endswith(".html"))
@@ -204,7 +213,9 @@ def _render_chunk(chunk: list[tuple[Article, Neighbours]]) -> list[Problem]:
     return _render_chunk_with(renderer, stage, chunk)
 
 
-def _render_chunk_with(renderer: ArticleRenderer, stage: Path, chunk: list[tuple[Article, Neighbours]]) -> list[Problem]:
+def _render_chunk_with(
+    renderer: ArticleRenderer, stage: Path, chunk: list[tuple[Article, Neighbours]]
+) -> list[Problem]:
     problems: list[Problem] = []
     for article, neighbours in chunk:
         try:

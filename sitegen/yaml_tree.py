@@ -90,17 +90,22 @@ class _Builder:
         root = self._node()
         self._next()  # DocumentEnd
         if not isinstance(self._events[self._pos], yaml.StreamEndEvent):
-            line = self._events[self._pos].start_mark.line + self._first_line
+            line = self._line(self._events[self._pos])
             raise YamlError(line, "more than one YAML document", "remove the extra '---' line")
         return root
 
+    def _line(self, event: yaml.Event) -> int:
+        mark = event.start_mark
+        return (mark.line if mark is not None else 0) + self._first_line
+
     def _node(self) -> Node:
         event = self._next()
-        line = event.start_mark.line + self._first_line
+        line = self._line(event)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlError(line, "anchors and aliases (& and *) are not allowed", "write the value out in full")
-        if getattr(event, "tag", None) and not _is_quoting_tag(event):
-            raise YamlError(line, f"YAML tags such as '{event.tag}' are not allowed", "remove the '!' tag")
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!":  # a lone "!" (non-specific tag) just means "a string"
+            raise YamlError(line, f"YAML tags such as '{tag}' are not allowed", "remove the '!' tag")
         if isinstance(event, yaml.ScalarEvent):
             return Scalar(event.value, line)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -130,8 +135,3 @@ class _Builder:
             pairs.append((key, self._node()))
         self._next()
         return Mapping(tuple(pairs), line)
-
-
-def _is_quoting_tag(event: yaml.Event) -> bool:
-    # A quoted scalar reports tag=None; "!" alone (non-specific tag) is harmless and means "a string".
-    return getattr(event, "tag", None) == "!"

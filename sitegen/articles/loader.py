@@ -91,8 +91,11 @@ def _parse_front_matter(parts: SplitText, shown_as: str, problems: list[Problem]
         )
         return None
     if not isinstance(root, Mapping):
-        problems.append(Problem(shown_as, root.line, "", "front matter must be 'name: value' fields",
-                                "not a list or a single value"))  # fmt: skip
+        problems.append(
+            Problem(
+                shown_as, root.line, "", "front matter must be 'name: value' fields", "not a list or a single value"
+            )
+        )
         return None
     return root
 
@@ -101,8 +104,15 @@ def _url_path(relative: str, slug: str, shown_as: str, problems: list[Problem]) 
     parts = relative[: -len(".md")].split("/")
     for part in parts:
         if not re.fullmatch(SLUG_PATTERN, part):
-            problems.append(Problem(shown_as, 0, "", f"'{part}' is not a safe name for a web address",
-                                    "rename it using lower-case letters, digits and hyphens only"))  # fmt: skip
+            problems.append(
+                Problem(
+                    shown_as,
+                    0,
+                    "",
+                    f"'{part}' is not a safe name for a web address",
+                    "rename it using lower-case letters, digits and hyphens only",
+                )
+            )
             return ""
     if parts[-1] == "index":
         parts = parts[:-1]
@@ -122,8 +132,15 @@ def find_collisions(articles: Iterable[Article]) -> list[Problem]:
             if folded in seen:
                 other = seen[folded].source_path
                 line = article.line_of("slug")
-                problems.append(Problem(article.source_path, line, "slug", f"has the same {what} as {other}",
-                                        "give one of them another slug or file name"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        article.source_path,
+                        line,
+                        "slug",
+                        f"has the same {what} as {other}",
+                        "give one of them another slug or file name",
+                    )
+                )
             else:
                 seen[folded] = article
     return problems

@@ -31,10 +31,30 @@ SOURCE_KINDS = ("guideline", "review", "patient-information", "study")
 SCHEMA_TYPES = ("MedicalSymptom", "MedicalCondition")
 CLINICAL_REVIEW = ("pending", "complete")
 FIELDS = (
-    "title", "medical_name", "slug", "type", "status", "summary", "audience", "language", "topics",
-    "aliases", "about", "care", "authors", "reviewers", "clinical_review", "date_published",
-    "last_reviewed", "next_review_due", "sources", "related", "changes", "readability_waiver", "image",
-)  # fmt: skip
+    "title",
+    "medical_name",
+    "slug",
+    "type",
+    "status",
+    "summary",
+    "audience",
+    "language",
+    "topics",
+    "aliases",
+    "about",
+    "care",
+    "authors",
+    "reviewers",
+    "clinical_review",
+    "date_published",
+    "last_reviewed",
+    "next_review_due",
+    "sources",
+    "related",
+    "changes",
+    "readability_waiver",
+    "image",
+)
 MAX_REVIEW_INTERVAL_DAYS = 3 * 365 + 1
 _MARKUP = re.compile(r"[<>*_`\[\]#]")
 # A phone number written into advice text; numbers belong in site.yml so they are right in one place.
@@ -57,14 +77,18 @@ def read_front_matter(
     reviewers = fields.items("reviewers", _reviewer, "a list of reviewers")
     if clinical_review == "complete" and not reviewers:
         fields.error(
-            fields.line_of("clinical_review"), "reviewers", "are required when clinical_review is complete",
+            fields.line_of("clinical_review"),
+            "reviewers",
+            "are required when clinical_review is complete",
             "name the clinician who reviewed the page, or set clinical_review: pending",
-        )  # fmt: skip
+        )
     if clinical_review == "pending" and reviewers:
         fields.error(
-            fields.line_of("reviewers"), "clinical_review", "says pending but reviewers are listed",
+            fields.line_of("reviewers"),
+            "clinical_review",
+            "says pending but reviewers are listed",
             "set clinical_review: complete",
-        )  # fmt: skip
+        )
     meta = FrontMatter(
         title=fields.text("title", required=True, max_len=65),
         medical_name=fields.text("medical_name", max_len=80),
@@ -101,8 +125,12 @@ def _topics(fields: FieldReader, config: SiteConfig) -> tuple[str, ...]:
     topics = fields.text_list("topics", required=True, min_items=1)
     for topic in topics:
         if topic not in known:
-            fields.error(fields.line_of("topics"), "topics", f"'{topic}' is not a topic in site.yml",
-                         "use one of: " + ", ".join(known))  # fmt: skip
+            fields.error(
+                fields.line_of("topics"),
+                "topics",
+                f"'{topic}' is not a topic in site.yml",
+                "use one of: " + ", ".join(known),
+            )
     return topics
 
 
@@ -110,17 +138,33 @@ def _check_dates(fields: FieldReader, meta: FrontMatter, build_date: dt.date) ->
     if dt.date.min in (meta.date_published, meta.last_reviewed, meta.next_review_due):
         return
     if meta.date_published > meta.last_reviewed:
-        fields.error(fields.line_of("last_reviewed"), "last_reviewed", "is before date_published",
-                     "a page is reviewed on or after the day it is first published")  # fmt: skip
+        fields.error(
+            fields.line_of("last_reviewed"),
+            "last_reviewed",
+            "is before date_published",
+            "a page is reviewed on or after the day it is first published",
+        )
     if meta.last_reviewed > build_date:
-        fields.error(fields.line_of("last_reviewed"), "last_reviewed", f"is in the future (today is {build_date})",
-                     "use the date the review happened")  # fmt: skip
+        fields.error(
+            fields.line_of("last_reviewed"),
+            "last_reviewed",
+            f"is in the future (today is {build_date})",
+            "use the date the review happened",
+        )
     if meta.next_review_due <= meta.last_reviewed:
-        fields.error(fields.line_of("next_review_due"), "next_review_due", "must be after last_reviewed",
-                     "reviews are due at most 3 years after the last one")  # fmt: skip
+        fields.error(
+            fields.line_of("next_review_due"),
+            "next_review_due",
+            "must be after last_reviewed",
+            "reviews are due at most 3 years after the last one",
+        )
     elif (meta.next_review_due - meta.last_reviewed).days > MAX_REVIEW_INTERVAL_DAYS:
-        fields.error(fields.line_of("next_review_due"), "next_review_due", "is more than 3 years after last_reviewed",
-                     "set it within 3 years of last_reviewed")  # fmt: skip
+        fields.error(
+            fields.line_of("next_review_due"),
+            "next_review_due",
+            "is more than 3 years after last_reviewed",
+            "set it within 3 years of last_reviewed",
+        )
 
 
 def _check_unique_source_ids(fields: FieldReader, meta: FrontMatter) -> None:
@@ -141,8 +185,12 @@ def _source_reader(config: SiteConfig):  # type: ignore[no-untyped-def]
         source.reject_unknown(("id", "title", "publisher", "url", "accessed", "kind"))
         publisher = source.text("publisher", required=True)
         if publisher and publisher not in config.publishers:
-            source.error(source.line_of("publisher"), "publisher", f"'{publisher}' is not on the publisher list",
-                         "add it to publishers in site.yml after an editor has checked it is reliable")  # fmt: skip
+            source.error(
+                source.line_of("publisher"),
+                "publisher",
+                f"'{publisher}' is not on the publisher list",
+                "add it to publishers in site.yml after an editor has checked it is reliable",
+            )
         return Source(
             id=source.pattern("id", SLUG_PATTERN, "lower-case letters, digits and hyphens, e.g. nhs-pins", True),
             title=source.text("title", required=True),
@@ -206,8 +254,9 @@ def _about(fields: FieldReader, required: bool) -> About | None:
     about = fields.mapping("about", required=required)
     if about is None:
         return None
-    about.reject_unknown(("schema_type", "name", "codes", "specialty", "causes", "symptoms", "treatments",
-                          "risk_factors", "tests"))  # fmt: skip
+    about.reject_unknown(
+        ("schema_type", "name", "codes", "specialty", "causes", "symptoms", "treatments", "risk_factors", "tests")
+    )
     return About(
         schema_type=about.choice("schema_type", SCHEMA_TYPES, required=True),
         name=about.text("name", required=True),
@@ -234,8 +283,12 @@ def _care(fields: FieldReader, page_type: str) -> Care | None:
     for name in ("emergency", "urgent", "non_urgent"):
         for advice in getattr(result, name):
             if PHONE_IN_TEXT.search(advice):
-                care.error(care.line_of(name), name, "contains a phone number",
-                           "numbers come from site.yml; describe the situation only")  # fmt: skip
+                care.error(
+                    care.line_of(name),
+                    name,
+                    "contains a phone number",
+                    "numbers come from site.yml; describe the situation only",
+                )
     return result
 
 

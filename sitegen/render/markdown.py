@@ -41,7 +41,9 @@ class _CitationProcessor(InlineProcessor):
         super().__init__(MARKER.pattern)
         self.extension = extension
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
+    def handleMatch(  # type: ignore[override]  # noqa: N802  (real InlineProcessor signature; stubs differ)
+        self, m: re.Match[str], data: str
+    ) -> tuple[ET.Element, int, int]:
         source_id = m.group(1)
         count = self.extension.counts.get(source_id, 0) + 1
         self.extension.counts[source_id] = count
@@ -101,8 +103,13 @@ class BodyRenderer:
         except RecursionError:
             return Problem(shown_as, body_line, "", "is nested too deeply to render", "flatten lists and quotes")
         except Exception as exc:  # Python-Markdown aims never to raise; if it does, name the file, not a traceback
-            return Problem(shown_as, body_line, "", f"could not be rendered ({type(exc).__name__})",
-                           "simplify unusual Markdown or HTML in this article")  # fmt: skip
+            return Problem(
+                shown_as,
+                body_line,
+                "",
+                f"could not be rendered ({type(exc).__name__})",
+                "simplify unusual Markdown or HTML in this article",
+            )
         tokens: list[dict[str, Any]] = getattr(self._md, "toc_tokens", [])
         return RenderedBody(
             html=self._sanitize(html),
@@ -129,6 +136,11 @@ def _nesting_problem(body: str, shown_as: str, body_line: int) -> Problem | None
         indent = len(line) - len(stripped)
         quotes = len(stripped) - len(stripped.lstrip("> "))
         if indent > MAX_INDENT or stripped[:quotes].count(">") > MAX_QUOTE_DEPTH:
-            return Problem(shown_as, body_line + offset, "", "is nested too deeply",
-                           f"use at most {MAX_QUOTE_DEPTH} levels of quotes and lists")  # fmt: skip
+            return Problem(
+                shown_as,
+                body_line + offset,
+                "",
+                "is nested too deeply",
+                f"use at most {MAX_QUOTE_DEPTH} levels of quotes and lists",
+            )
     return None

@@ -63,13 +63,13 @@ def plan_neighbours(site: Site) -> dict[str, Neighbours]:
     in_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}
     for article in site.articles:
         if not article.is_home:
-            for topic in article.meta.topics:
-                in_topic[topic].append(article)
+            for topic_slug in article.meta.topics:
+                in_topic[topic_slug].append(article)
     ordered = {slug: listing_order(articles) for slug, articles in in_topic.items()}
     topics = {topic.slug: topic for topic in config.topics}
     plans: dict[str, Neighbours] = {}
     for article in site.articles:
-        home = ("Home", config.base_path)
+        home: tuple[str, str] = ("Home", config.base_path)
         if article.is_home or not article.meta.topics:
             plans[article.url_path] = Neighbours((home,), (), None, None)
             continue
@@ -130,11 +130,10 @@ class ArticleRenderer:
         absolute_crumbs: list[Link] = [
             {"title": title, "url": config.base_url + url[len(config.base_path) :]}
             for title, url in neighbours.breadcrumbs
-        ] + [{"title": article.meta.title, "url": views.absolute_url(config, article.url_path)}]
+        ]
+        absolute_crumbs.append({"title": article.meta.title, "url": views.absolute_url(config, article.url_path)})
         toc: list[TocView] = [
-            {"level": entry.level, "id": entry.id, "title": entry.title}
-            for entry in rendered.toc
-            if entry.level == 2
+            {"level": entry.level, "id": entry.id, "title": entry.title} for entry in rendered.toc if entry.level == 2
         ]
         context: ArticleContext = {
             "site": self.site_view,
@@ -167,7 +166,9 @@ def render_listings(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:
     home_crumb: Link = {"title": "Home", "url": config.base_path}
     for topic in config.topics:
         link = views.topic_link(config, topic)
-        articles = [views.article_link(config, a) for a in listing_order(a for a in listed if topic.slug in a.meta.topics)]
+        articles = [
+            views.article_link(config, a) for a in listing_order(a for a in listed if topic.slug in a.meta.topics)
+        ]
         sections.append({"topic": link, "articles": articles})
         topic_context: TopicContext = {
             "site": site_view,

@@ -45,7 +45,7 @@ def make_sanitizer(base_path: str) -> Callable[[str], str]:
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
-    return cleaner.clean  # type: ignore[no-any-return]
+    return cleaner.clean
 
 
 def safe_url(value: str, base_path: str) -> str | None:

@@ -41,16 +41,27 @@ class Templates:
         except jinja2.TemplateSyntaxError as exc:
             raise SiteError([self._problem(exc.filename or name, exc.lineno, exc.message or str(exc))]) from None
         except jinja2.TemplateNotFound as exc:
-            raise SiteError([Problem(self._shown(name), 0, "", f"template '{exc.name}' not found",
-                                     "add it to templates/ or fix the name")]) from None  # fmt: skip
+            raise SiteError(
+                [
+                    Problem(
+                        self._shown(name),
+                        0,
+                        "",
+                        f"template '{exc.name}' not found",
+                        "add it to templates/ or fix the name",
+                    )
+                ]
+            ) from None
         except jinja2.TemplateError as exc:
             filename, line = _template_frame(sys.exc_info()[2], self._dir, name)
             raise SiteError([self._problem(filename, line, str(exc))]) from None
 
     def _shown(self, name: str) -> str:
-        return (self._dir / name).relative_to(self._shown_root).as_posix() if self._dir.is_relative_to(
-            self._shown_root
-        ) else name
+        return (
+            (self._dir / name).relative_to(self._shown_root).as_posix()
+            if self._dir.is_relative_to(self._shown_root)
+            else name
+        )
 
     def _problem(self, filename: str, line: int, message: str) -> Problem:
         path = Path(filename)
