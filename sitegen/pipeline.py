@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related, load_article
-from sitegen.assets import Asset, collect_assets
+from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related
+from sitegen.assets import collect_assets
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError, display_path
-from sitegen.model import Article, OutputFile, Site
+from sitegen.model import Article, OutputFile, Site, SiteConfig
 from sitegen.render.feed import render_feed
-from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours, render_listings
+from sitegen.render.pages import RenderSettings, plan_neighbours, render_listings
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.views import TOPICS_DIR
+from sitegen.workers import Workers, WorkerSetup
 from sitegen.writer import Staging, check_output_dir, write_file
 
 RESERVED_URL_DIRS = (TOPICS_DIR, "assets", "pagefind")
-# Below this many articles a process pool costs more than it saves.
-PARALLEL_THRESHOLD = 64
-CHUNK_SIZE = 32
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -81,39 +77,39 @@ def build_date() -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-def load_site(paths: Paths, options: BuildOptions) -> tuple[Site, list[Asset]]:
-    """Read and validate everything; raises SiteError listing every problem found."""
-    config = load_config(paths.config_file, paths.shown(paths.config_file), options.base_url)
-    today = build_date()
-    if not paths.content_dir.is_dir():
-        raise SiteError([Problem(paths.shown(paths.content_dir), 0, "", "is not a folder", "check --content")])
-    files, problems = find_content_files(paths.content_dir)
-    content_prefix = paths.shown(paths.content_dir)
-    problems = [Problem(f"{content_prefix}/{p.path}", p.line, p.field, p.message, p.hint) for p in problems]
+def load_site(paths: Paths, options: BuildOptions, config: SiteConfig, files: list[Path], workers: Workers) -> Site:
+    """Read and validate every article; raises SiteError listing every problem found."""
+    problems: list[Problem] = []
     articles: list[Article] = []
-    for path in files:
-        article, found = load_article(path, paths.content_dir, paths.shown(path), config, today)
-        problems.extend(found)
-        if article is not None and (article.meta.status == "published" or _is_draft_wanted(article, options)):
-            articles.append(article)
+    for chunk in workers.load(files):
+        for article, found in chunk:
+            problems.extend(found)
+            if article is not None and (article.meta.status == "published" or _is_draft_wanted(article, options)):
+                articles.append(article)
     articles.sort(key=lambda article: article.url_path)
-    shown_articles = [_shown_in_project(article, content_prefix) for article in articles]
+    content_prefix = paths.shown(paths.content_dir)
+    shown_articles = [replace(article, source_path=f"{content_prefix}/{article.source_path}") for article in articles]
     problems.extend(find_collisions(shown_articles))
     problems.extend(find_missing_related(shown_articles))
     problems.extend(_reserved_urls(shown_articles))
-    assets, asset_problems = collect_assets(paths.static_dir, paths.project_root.resolve())
-    problems.extend(asset_problems)
     if problems:
         raise SiteError(problems)
-    return Site(config, tuple(articles), today, options.drafts), assets
+    return Site(config, tuple(articles), workers.local.setup.build_date, options.drafts)
+
+
+def content_files(paths: Paths) -> list[Path]:
+    """Every article file, in a stable order; SiteError for anything else found in the content folder."""
+    if not paths.content_dir.is_dir():
+        raise SiteError([Problem(paths.shown(paths.content_dir), 0, "", "is not a folder", "check --content")])
+    files, problems = find_content_files(paths.content_dir)
+    if problems:
+        prefix = paths.shown(paths.content_dir)
+        raise SiteError([replace(problem, path=f"{prefix}/{problem.path}") for problem in problems])
+    return files
 
 
 def _is_draft_wanted(article: Article, options: BuildOptions) -> bool:
     return options.drafts and article.meta.status in ("draft", "in-review")
-
-
-def _shown_in_project(article: Article, content_prefix: str) -> Article:
-    return replace(article, source_path=f"{content_prefix}/{article.source_path}")
 
 
 def _reserved_urls(articles: list[Article]) -> list[Problem]:
@@ -136,17 +132,29 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
     out_dir = check_output_dir(
         paths.out_dir, paths.project_root, (paths.content_dir, paths.templates_dir, paths.static_dir), options.force
     )
-    site, assets = load_site(paths, options)
-    settings = RenderSettings(
-        config=site.config,
-        templates_dir=paths.templates_dir,
-        asset_urls=tuple((a.name, site.config.base_path + a.output_path) for a in assets),
-        content_dir_in_repo=paths.shown(paths.content_dir),
-        shown_root=paths.project_root.resolve(),
-    )
+    config = load_config(paths.config_file, paths.shown(paths.config_file), options.base_url)
+    assets, asset_problems = collect_assets(paths.static_dir, paths.project_root.resolve())
+    if asset_problems:
+        raise SiteError(asset_problems)
+    files = content_files(paths)
     staging = Staging(out_dir)
     try:
-        pages = _render_all(site, settings, staging.path, options.jobs, progress)
+        setup = WorkerSetup(
+            render=RenderSettings(
+                config=config,
+                templates_dir=paths.templates_dir,
+                asset_urls=tuple((a.name, config.base_path + a.output_path) for a in assets),
+                content_dir_in_repo=paths.shown(paths.content_dir),
+                shown_root=paths.project_root.resolve(),
+            ),
+            content_dir=paths.content_dir,
+            project_root=paths.project_root,
+            build_date=build_date(),
+            stage=staging.path,
+        )
+        with Workers(setup, options.jobs, len(files)) as workers:
+            site = load_site(paths, options, config, files, workers)
+            pages = _render_all(site, workers, staging.path, progress)
         for asset in assets:
             target = staging.path / asset.output_path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -158,20 +166,19 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
     return BuildResult(pages, pages + len(assets), time.perf_counter() - started, paths.out_dir)
 
 
-def _render_all(site: Site, settings: RenderSettings, stage: Path, jobs: int, progress: ProgressCallback | None) -> int:
-    renderer = ArticleRenderer(settings)
+def _render_all(site: Site, workers: Workers, stage: Path, progress: ProgressCallback | None) -> int:
     plans = plan_neighbours(site)
-    work = [(article, plans[article.url_path]) for article in site.articles if not article.is_home]
-    total = len(work)
+    tasks = [(article, plans[article.url_path]) for article in site.articles if not article.is_home]
     problems: list[Problem] = []
     done = 0
-    for chunk_problems, chunk_size in _render_articles(work, settings, stage, jobs, renderer):
+    for chunk_problems, chunk_size in workers.render(tasks):
         problems.extend(chunk_problems)
         done += chunk_size
         if progress is not None:
-            progress(done, total)
+            progress(done, len(tasks))
     if problems:
         raise SiteError(problems)
+    renderer = workers.local.renderer
     outputs: list[OutputFile] = render_listings(site, renderer)
     outputs += [
         render_sitemap(site, renderer.templates),
@@ -180,46 +187,4 @@ def _render_all(site: Site, settings: RenderSettings, stage: Path, jobs: int, pr
     ]
     for output in outputs:
         write_file(stage, output)
-    return total + sum(1 for output in outputs if output.path.endswith(".html"))
-
-
-def _render_articles(
-    work: list[tuple[Article, Neighbours]], settings: RenderSettings, stage: Path, jobs: int, renderer: ArticleRenderer
-) -> Iterator[tuple[list[Problem], int]]:
-    jobs = jobs or os.cpu_count() or 1
-    chunks = [work[i : i + CHUNK_SIZE] for i in range(0, len(work), CHUNK_SIZE)]
-    if jobs == 1 or len(work) < PARALLEL_THRESHOLD:
-        for chunk in chunks:
-            yield _render_chunk_with(renderer, stage, chunk), len(chunk)
-        return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(settings, stage)) as pool:
-        for chunk, chunk_problems in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
-            yield chunk_problems, len(chunk)
-
-
-# Per-process state for worker processes: each builds its Markdown and Jinja objects once, not per page.
-_worker: tuple[ArticleRenderer, Path] | None = None
-
-
-def _start_worker(settings: RenderSettings, stage: Path) -> None:
-    global _worker
-    _worker = (ArticleRenderer(settings), stage)
-
-
-def _render_chunk(chunk: list[tuple[Article, Neighbours]]) -> list[Problem]:
-    assert _worker is not None
-    renderer, stage = _worker
-    return _render_chunk_with(renderer, stage, chunk)
-
-
-def _render_chunk_with(
-    renderer: ArticleRenderer, stage: Path, chunk: list[tuple[Article, Neighbours]]
-) -> list[Problem]:
-    problems: list[Problem] = []
-    for article, neighbours in chunk:
-        try:
-            write_file(stage, renderer.render(article, neighbours))
-        except SiteError as exc:
-            problems.extend(exc.problems)
-    return problems
+    return len(tasks) + sum(1 for output in outputs if output.path.endswith(".html"))

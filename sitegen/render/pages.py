@@ -37,9 +37,9 @@ class Neighbours:
     """What an article page shows of other pages; computed once from the whole site."""
 
     breadcrumbs: tuple[tuple[str, str], ...]  # (title, url)
-    related: tuple[Article, ...]
-    previous: Article | None
-    next: Article | None
+    related: tuple[ArticleLink, ...]
+    previous: ArticleLink | None
+    next: ArticleLink | None
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ def plan_neighbours(site: Site) -> dict[str, Neighbours]:
             for topic_slug in article.meta.topics:
                 in_topic[topic_slug].append(article)
     ordered = {slug: listing_order(articles) for slug, articles in in_topic.items()}
+    positions = {slug: {a.url_path: i for i, a in enumerate(articles)} for slug, articles in ordered.items()}
     topics = {topic.slug: topic for topic in config.topics}
     plans: dict[str, Neighbours] = {}
     for article in site.articles:
@@ -75,12 +76,14 @@ def plan_neighbours(site: Site) -> dict[str, Neighbours]:
             continue
         topic = topics[article.meta.topics[0]]
         siblings = ordered[topic.slug]
-        index = siblings.index(article)
+        index = positions[topic.slug][article.url_path]
         plans[article.url_path] = Neighbours(
             breadcrumbs=(home, (topic.title, views.page_url(config, views.topic_url_path(topic)))),
-            related=tuple(by_slug[slug] for slug in article.meta.related if slug in by_slug),
-            previous=siblings[index - 1] if index > 0 else None,
-            next=siblings[index + 1] if index + 1 < len(siblings) else None,
+            related=tuple(
+                views.article_link(config, by_slug[slug]) for slug in article.meta.related if slug in by_slug
+            ),
+            previous=views.article_link(config, siblings[index - 1]) if index > 0 else None,
+            next=views.article_link(config, siblings[index + 1]) if index + 1 < len(siblings) else None,
         )
     return plans
 
@@ -142,17 +145,13 @@ class ArticleRenderer:
             "toc": toc if len(toc) >= TOC_MIN_HEADINGS else [],
             "sources": sources,
             "breadcrumbs": crumbs,
-            "related": [views.article_link(config, other) for other in neighbours.related],
-            "previous": _maybe_link(config, neighbours.previous),
-            "next": _maybe_link(config, neighbours.next),
+            "related": list(neighbours.related),
+            "previous": neighbours.previous,
+            "next": neighbours.next,
             "json_ld": Markup(article_json_ld(config, article, sources, absolute_crumbs)),
         }
         html = self.templates.render("article.html", context)
         return OutputFile(article.url_path + "index.html", html.encode("utf-8"))
-
-
-def _maybe_link(config: SiteConfig, article: Article | None) -> ArticleLink | None:
-    return views.article_link(config, article) if article is not None else None
 
 
 def render_listings(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:

@@ -1,0 +1,104 @@
+"""Cold-build wall time and peak memory on the shared synthetic corpus, written to BENCHMARKS.md.
+
+    python benchmarks/build_speed.py [--sizes 1000 10000] [--runs 3]
+
+Each run builds into a fresh output folder (a cold build: no previous output, a new process). Peak memory
+is the largest total resident memory of the build process and its worker processes together, sampled
+every 20 ms from /proc (an upper bound: pages shared between the forked workers are counted in each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402  (a sibling script, not a package)
+import report  # noqa: E402
+
+WORK = Path(__file__).resolve().parent / ".work"
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def timed_build(project: Path) -> tuple[float, float]:
+    """(seconds, peak MiB) of one cold build."""
+    out = project / "_site"
+    if out.exists():
+        shutil.rmtree(out)
+    command = [sys.executable, str(corpus.REPO / "build.py"), "--config", str(project / "site.yml")]
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kib(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"build failed:\n{stderr.decode()}")
+    return elapsed, peak / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        project = corpus.make_project(size, WORK / f"build-{size}")
+        results = [timed_build(project) for _ in range(args.runs)]
+        seconds = statistics.median(r[0] for r in results)
+        memory = statistics.median(r[1] for r in results)
+        runs = ", ".join(f"{r[0]:.2f}" for r in results)
+        print(f"{size:>6} articles: median {seconds:.2f} s (runs: {runs}), peak memory {memory:.0f} MiB")
+        rows.append(f"| {size:,} | {seconds:.2f} s | {runs} | {memory:.0f} MiB |")
+    table = "\n".join(
+        [
+            f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+            f"{args.runs} cold builds per size (`python benchmarks/build_speed.py`).",
+            "",
+            "| Articles | Median wall time | All runs (s) | Peak memory (median) |",
+            "|---:|---:|---|---:|",
+            *rows,
+        ]
+    )
+    report.update_section("Cold build", table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""Load and render articles on every core, with the same results as doing it in this process.
+
+Worker processes each build their Markdown and Jinja objects once (in `_state`), then take chunks of work.
+Results come back as plain data (Articles, Problems), never as exceptions, so nothing is lost in pickling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+from sitegen.articles.loader import load_article
+from sitegen.errors import Problem, SiteError, display_path
+from sitegen.model import Article
+from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings
+from sitegen.writer import write_file
+
+# Below this many articles a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 64
+CHUNK_SIZE = 32
+
+Loaded = tuple[Article | None, list[Problem]]
+RenderTask = tuple[Article, Neighbours]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    render: RenderSettings
+    content_dir: Path
+    project_root: Path
+    build_date: dt.date
+    stage: Path | None  # where rendered pages are written; None when only loading (check)
+
+
+class _State:
+    """What one process needs to do the work; built once per process."""
+
+    def __init__(self, setup: WorkerSetup) -> None:
+        self.setup = setup
+        self.renderer = ArticleRenderer(setup.render)
+
+    def load(self, paths: list[Path]) -> list[Loaded]:
+        setup = self.setup
+        root = setup.project_root.resolve()
+        return [
+            load_article(
+                path, setup.content_dir, display_path(path.resolve(), root), setup.render.config, setup.build_date
+            )
+            for path in paths
+        ]
+
+    def render(self, tasks: list[RenderTask]) -> list[Problem]:
+        assert self.setup.stage is not None
+        problems: list[Problem] = []
+        for article, neighbours in tasks:
+            try:
+                write_file(self.setup.stage, self.renderer.render(article, neighbours))
+            except SiteError as exc:
+                problems.extend(exc.problems)
+        return problems
+
+
+# The state of a worker process (set by its initializer). The parent never uses it.
+_state: _State | None = None
+
+
+def _start(setup: WorkerSetup) -> None:
+    global _state
+    _state = _State(setup)
+
+
+def _load_chunk(paths: list[Path]) -> list[Loaded]:
+    assert _state is not None
+    return _state.load(paths)
+
+
+def _render_chunk(tasks: list[RenderTask]) -> list[Problem]:
+    assert _state is not None
+    return _state.render(tasks)
+
+
+class Workers:
+    """A process pool when there is enough work and more than one core, otherwise this process."""
+
+    def __init__(self, setup: WorkerSetup, jobs: int, items: int) -> None:
+        self.local = _State(setup)
+        jobs = jobs or os.cpu_count() or 1
+        self._pool: Executor | None = None
+        if jobs > 1 and items >= PARALLEL_THRESHOLD:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(setup,))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def load(self, paths: Sequence[Path]) -> Iterator[list[Loaded]]:
+        chunks = _chunks(paths)
+        if self._pool is None:
+            return map(self.local.load, chunks)
+        return self._pool.map(_load_chunk, chunks)
+
+    def render(self, tasks: Sequence[RenderTask]) -> Iterator[tuple[list[Problem], int]]:
+        chunks = _chunks(tasks)
+        results = map(self.local.render, chunks) if self._pool is None else self._pool.map(_render_chunk, chunks)
+        return zip(results, (len(chunk) for chunk in chunks), strict=True)
+
+
+def _chunks(items: Sequence[T]) -> list[list[T]]:
+    return [list(items[i : i + CHUNK_SIZE]) for i in range(0, len(items), CHUNK_SIZE)]
