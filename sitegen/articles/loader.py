@@ -122,28 +122,24 @@ def _url_path(relative: str, slug: str, shown_as: str, problems: list[Problem]) 
 
 
 def find_collisions(articles: Iterable[Article]) -> list[Problem]:
-    """Two articles may not share a slug or a web address (after case folding and NFC normalisation)."""
+    """Two articles may not share a slug or a web address (compared after case folding and NFC normalisation)."""
     problems: list[Problem] = []
     by_slug: dict[str, Article] = {}
     by_url: dict[str, Article] = {}
     for article in articles:
-        for key, seen, what in ((article.slug, by_slug, "slug"), (article.url_path, by_url, "web address")):
-            folded = unicodedata.normalize("NFC", key).casefold()
-            if folded in seen:
-                other = seen[folded].source_path
-                line = article.line_of("slug")
-                problems.append(
-                    Problem(
-                        article.source_path,
-                        line,
-                        "slug",
-                        f"has the same {what} as {other}",
-                        "give one of them another slug or file name",
-                    )
-                )
-            else:
-                seen[folded] = article
+        slug_twin = by_slug.setdefault(_folded(article.slug), article)
+        url_twin = by_url.setdefault(_folded(article.url_path), article)
+        twin, what = (slug_twin, "slug") if slug_twin is not article else (url_twin, "web address")
+        if twin is not article:
+            problems.append(
+                Problem(article.source_path, article.line_of("slug"), "slug",
+                        f"has the same {what} as {twin.source_path}", "give one of them another slug or file name")
+            )  # fmt: skip
     return problems
+
+
+def _folded(key: str) -> str:
+    return unicodedata.normalize("NFC", key).casefold()
 
 
 def find_missing_related(articles: Iterable[Article]) -> list[Problem]:

@@ -49,4 +49,4 @@ def article_json_ld(config: SiteConfig, article: Article, sources: list[SourceVi
 def to_script_json(data: Any) -> str:
     """JSON that cannot end the <script> element it sits in, whatever the front matter says."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,122 @@
+"""One folder per bad input under fixtures/invalid: the real CLI must name the file, line and fix, exit 1,
+print no traceback and write nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.sample_site import FIXTURE, make_project, run_build
+
+INVALID = Path(__file__).parent / "fixtures" / "invalid"
+CASES = sorted(path.name for path in INVALID.iterdir() if path.is_dir())
+
+
+def assert_rejected(project: Path, expected: list[str]) -> None:
+    result = run_build(project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[:-1] == expected
+    assert lines[-1].startswith(f"Stopped: {len(expected)} problem")
+    assert not (project / "_site").exists()
+    assert not list(project.glob("._site.staging-*"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_case_is_reported_with_file_and_line(tmp_path: Path, case: str) -> None:
+    project = make_project(tmp_path / "project", content=INVALID / case / "content")
+    expected = (INVALID / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert_rejected(project, expected)
+
+
+def test_every_case_has_an_expectation() -> None:
+    assert len(CASES) >= 30
+    for case in CASES:
+        assert (INVALID / case / "expected.txt").read_text(encoding="utf-8").strip(), case
+
+
+def test_python_tag_is_never_executed(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", content=INVALID / "python_tag" / "content")
+    result = run_build(project)
+    assert result.returncode == 1
+    assert not any(tmp_path.rglob("pwned"))
+    assert not Path("pwned").exists()
+
+
+def _valid_article(title: str = "Encoded") -> str:
+    text = (FIXTURE / "content" / "guides" / "seeing-a-doctor.md").read_text(encoding="utf-8")
+    return text.replace("title: Seeing a doctor", f"title: {title}")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("---\ntitle: caf\xe9\n".encode("latin-1"), "content/bad.md:2: is not valid UTF-8 at byte 14"),
+        ("---\ntitle: x\n".encode("utf-16"), "content/bad.md:1: is not valid UTF-8 at byte 0"),
+        (b"---\ntitle: x\x00\n---\n", "content/bad.md:2: contains a NUL byte"),
+    ],
+    ids=["latin-1", "utf-16", "nul"],
+)
+def test_undecodable_files_are_named(tmp_path: Path, data: bytes, message: str) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "content" / "bad.md").write_bytes(data)
+    result = run_build(project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(message)
+    assert "Traceback" not in result.stderr
+
+
+def test_bom_and_crlf_load_normally(project: Path) -> None:
+    text = _valid_article("Windows file")
+    (project / "content" / "windows.md").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "_site" / "windows" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Windows file</h1>" in page
+    assert "\r" not in page
+
+
+def test_too_large_file_is_refused(project: Path) -> None:
+    (project / "content" / "huge.md").write_text("---\n" + "x" * 1_100_000, encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 1
+    assert result.stderr.startswith("content/huge.md: is too large (1100004 bytes, limit 1000000)")
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "..", "missing.md"])
+def test_symlinks_in_content_are_refused(project: Path, target: str) -> None:
+    os.symlink(target, project / "content" / "link.md")
+    result = run_build(project)
+    assert result.returncode == 1
+    assert result.stderr.startswith("content/link.md: is a symbolic link")
+    assert not (project / "_site").exists()
+
+
+def test_symlink_in_static_is_refused(project: Path) -> None:
+    os.symlink("/etc/passwd", project / "static" / "passwd.css")
+    result = run_build(project)
+    assert result.returncode == 1
+    assert result.stderr.startswith("static/passwd.css: is a symbolic link")
+
+
+def test_all_problems_are_reported_in_one_run(project: Path) -> None:
+    for name in ("tab_indent", "norway", "unknown_topic"):
+        source = INVALID / name / "content" / "a.md"
+        (project / "content" / f"{name.replace('_', '-')}.md").write_bytes(source.read_bytes())
+    result = run_build(project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "Stopped: 3 problems to fix; nothing was written."
+
+
+def test_pathological_markdown_fails_or_renders_without_traceback(project: Path) -> None:
+    body = "\n\n".join(["[" * 4000, "<![" * 2000, "`" * 10000, "\n".join("  " * i + "- x" for i in range(60))])
+    article = _valid_article("Odd markdown").replace("Write down your symptoms", body + "\n\nWrite down your symptoms")
+    (project / "content" / "odd.md").write_text(article, encoding="utf-8")
+    result = run_build(project)
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 1)
+    if result.returncode == 1:
+        assert result.stderr.startswith("content/odd.md:")
