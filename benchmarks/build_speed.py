@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # noqa: E402  (a sibling script, not a package)
-import report  # noqa: E402
+import corpus  # a sibling script, not a package
+import report
 
 WORK = Path(__file__).resolve().parent / ".work"
 

@@ -87,20 +87,23 @@ def make_project(n: int, out: Path) -> Path:
     for folder in (raw, project):
         if folder.exists():
             shutil.rmtree(folder)
-    subprocess.run([sys.executable, str(GENERATOR), str(n), "--out", str(raw), "--flavour", "yaml"], check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    command = [sys.executable, str(GENERATOR), str(n), "--out", str(raw), "--flavour", "yaml"]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     articles = project / "content" / "articles"
     articles.mkdir(parents=True)
     topics: set[str] = {"general"}
     for path in sorted((raw / "articles").glob("*.md")):
         convert_article(path, articles / path.name, topics)
     convert_article(raw / "index.md", project / "content" / "index.md", topics, home=True)
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, project / folder)
-    site = (REPO / "site.yml").read_text(encoding="utf-8")
-    site = site[: site.index("topics:")] + "topics:\n" + "".join(
+    for name in ("templates", "static"):
+        shutil.copytree(REPO / name, project / name)
+    settings = (REPO / "site.yml").read_text(encoding="utf-8")
+    topic_lines = "".join(
         f"  - {{slug: {t}, title: {_quote(t.replace('-', ' ').capitalize())}, description: Articles about {t}.}}\n"
         for t in sorted(topics)
-    ) + site[site.index("publishers:") :]  # fmt: skip
-    (project / "site.yml").write_text(site, encoding="utf-8")
+    )
+    settings = (
+        settings[: settings.index("topics:")] + "topics:\n" + topic_lines + settings[settings.index("publishers:") :]
+    )
+    (project / "site.yml").write_text(settings, encoding="utf-8")
     return project

@@ -51,7 +51,7 @@ class FieldReader:
     def _get(self, name: str, required: bool) -> Node | None:
         if not self.has(name):
             if required:
-                self.error(self.line_of(name), name, "is required", "add it to the front matter")
+                self.error(self.line_of(name), name, "is required", f"add a line '{name}: ...'")
             return None
         return self._values[name][1]
 

@@ -3,7 +3,6 @@ print no traceback and write nothing."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -88,7 +87,7 @@ def test_too_large_file_is_refused(project: Path) -> None:
 
 @pytest.mark.parametrize("target", ["/etc/passwd", "..", "missing.md"])
 def test_symlinks_in_content_are_refused(project: Path, target: str) -> None:
-    os.symlink(target, project / "content" / "link.md")
+    (project / "content" / "link.md").symlink_to(target)
     result = run_build(project)
     assert result.returncode == 1
     assert result.stderr.startswith("content/link.md: is a symbolic link")
@@ -96,7 +95,7 @@ def test_symlinks_in_content_are_refused(project: Path, target: str) -> None:
 
 
 def test_symlink_in_static_is_refused(project: Path) -> None:
-    os.symlink("/etc/passwd", project / "static" / "passwd.css")
+    (project / "static" / "passwd.css").symlink_to("/etc/passwd")
     result = run_build(project)
     assert result.returncode == 1
     assert result.stderr.startswith("static/passwd.css: is a symbolic link")

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import slugify, stashedHTML2text
+from markdown.extensions.toc import slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 from sitegen.citations import MARKER
 from sitegen.errors import Problem
 from sitegen.render.sanitize import make_sanitizer
 
+_TAG = re.compile(r"<[^>]*>")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Python-Markdown recurses per nesting level; far below these depths it hits RecursionError or slows badly.
 MAX_QUOTE_DEPTH = 20
@@ -109,7 +111,18 @@ def _heading_text(element: ET.Element, md: markdown.Markdown) -> str:
         if child.get("class") != "cite":  # a source marker is not part of the heading's name
             parts.append(_heading_text(child, md))
         parts.append(child.tail or "")
-    return html.unescape(stashedHTML2text("".join(parts), md, strip_entities=False))
+    return html.unescape(_restore_stashed_text("".join(parts), md))
+
+
+def _restore_stashed_text(text: str, md: markdown.Markdown) -> str:
+    """Raw HTML inside a heading is kept aside by Python-Markdown as a placeholder; put its text back."""
+    stash = md.htmlStash.rawHtmlBlocks
+
+    def restore(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return _TAG.sub("", str(stash[index])) if index < len(stash) else ""
+
+    return HTML_PLACEHOLDER_RE.sub(restore, text)
 
 
 class BodyRenderer:

@@ -1,0 +1,74 @@
+"""The command line as users type it: defaults, help, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sample_site import REPO, clean_env, run_build
+
+
+def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(REPO / "build.py"), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=clean_env(), timeout=60, check=False)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"]])
+def test_help_exits_zero_and_lists_options(args: list[str]) -> None:
+    result = cli(*args)
+    assert result.returncode == 0
+    for option in ("--content", "--out", "--base-url", "--drafts") if "build" in args else ("build",):
+        assert option in result.stdout
+
+
+def test_build_is_the_default_command(project: Path) -> None:
+    assert run_build(project).returncode == 0
+    default = (project / "_site" / "index.html").read_bytes()
+    assert run_build(project, "build").returncode == 0
+    assert (project / "_site" / "index.html").read_bytes() == default
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (["--jobs", "-1"], "error: --jobs must be 0 (one per core) or more"),
+        (["--base-url", "ftp://x/"], "error: --base-url must start with https:// or http://"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_usage_errors_exit_2(project: Path, args: list[str], message: str) -> None:
+    result = run_build(project, *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_content_option_and_running_from_another_folder(project: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere-content"
+    (project / "content").rename(other)
+    result = cli("--config", str(project / "site.yml"), "--content", str(other), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (project / "_site" / "neck-pain" / "index.html").is_file()
+
+
+def test_missing_content_folder_is_a_clear_error(project: Path) -> None:
+    result = run_build(project, "--content", str(project / "nope"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == "nope: is not a folder (check --content)"
+
+
+def test_bad_site_settings_are_reported_with_lines(project: Path) -> None:
+    settings = project / "site.yml"
+    text = settings.read_text().replace("language: en-GB", "langauge: en-GB").replace('phone: "999"', 'phone: "nine"')
+    settings.write_text(text)
+    result = run_build(project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:3] == [
+        "site.yml:1: language: is required (add a line 'language: ...')",
+        "site.yml:4: langauge: unknown field (did you mean 'language'?)",
+        "site.yml:8: services.emergency.phone: 'nine' is not in the expected form (digits and spaces only, e.g. 999 or 0300 123 4567)",
+    ]
