@@ -51,7 +51,8 @@ def test_what_health_pages_need_survives() -> None:
         "| Sign | Cause |\n|:--|--:|\n| a | b |\n\n"
         "*[GP]: General practitioner\n\nSee a GP.\n\n"
         "Term\n: Definition\n\n"
-        "[mail](mailto:a@example.org) [phone](tel:111) [nhs](https://www.nhs.uk/) [page](/x/) [anchor](#ice-or-heat)\n\n"
+        "[mail](mailto:a@example.org) [phone](tel:111) [nhs](https://www.nhs.uk/) "
+        "[page](/x/) [anchor](#ice-or-heat)\n\n"
         "```\ncode {{ x }}\n```\n\nCited.[^a]"
     )
     result = render(body)
