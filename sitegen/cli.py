@@ -100,5 +100,5 @@ def _run_build(options: argparse.Namespace) -> int:
         )
     finally:
         counter.finish()
-    print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s into {result.out_dir}")
+    print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s into {result.out_dir}/")
     return EXIT_OK

@@ -66,7 +66,7 @@ class BuildResult:
     pages: int
     files: int
     seconds: float
-    out_dir: Path
+    out_dir: str  # as editors see it: relative to the project when inside it
 
 
 def build_date() -> dt.date:
@@ -163,7 +163,7 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
     except BaseException:
         staging.discard()
         raise
-    return BuildResult(pages, pages + len(assets), time.perf_counter() - started, paths.out_dir)
+    return BuildResult(pages, pages + len(assets), time.perf_counter() - started, paths.shown(out_dir))
 
 
 def _render_all(site: Site, workers: Workers, stage: Path, progress: ProgressCallback | None) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.sample_site import REPO, clean_env, run_build
+from tests.test_safe_output import add_articles
 
 
 def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -73,3 +76,26 @@ def test_bad_site_settings_are_reported_with_lines(project: Path) -> None:
         "site.yml:8: services.emergency.phone: 'nine' is not in the expected form "
         "(digits and spaces only, e.g. 999 or 0300 123 4567)",
     ]
+
+
+def test_progress_counter_on_a_terminal_for_long_builds(project: Path) -> None:
+    add_articles(project, 500)
+    primary, secondary = os.openpty()
+    command = [sys.executable, str(REPO / "build.py"), "--config", str(project / "site.yml"), "--jobs", "1"]
+    process = subprocess.Popen(command, stdout=secondary, stderr=secondary, env=clean_env())
+    os.close(secondary)
+    output = bytearray()
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closes when the build exits
+            break
+        if not chunk:
+            break
+        output.extend(chunk)
+    os.close(primary)
+    assert process.wait(timeout=60) == 0
+    text = output.decode()
+    assert re.search(r"\rRendering pages \d+/503", text)
+    assert "\r\x1b[K" in text  # the counter is cleared before the summary
+    assert re.search(r"Built 509 pages \(510 files\) in \d+\.\d\d s", text)
