@@ -174,7 +174,6 @@ class Site:
     config: SiteConfig
     articles: tuple[Article, ...]  # sorted by url_path
     build_date: dt.date
-    drafts: bool
 
 
 @dataclass(frozen=True)

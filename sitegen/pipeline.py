@@ -94,7 +94,7 @@ def load_site(paths: Paths, options: BuildOptions, config: SiteConfig, files: li
     problems.extend(_reserved_urls(shown_articles))
     if problems:
         raise SiteError(problems)
-    return Site(config, tuple(articles), workers.local.setup.build_date, options.drafts)
+    return Site(config, tuple(articles), workers.local.setup.build_date)
 
 
 def content_files(paths: Paths) -> list[Path]:

@@ -90,13 +90,12 @@ def article_link(config: SiteConfig, article: Article) -> ArticleLink:
     }
 
 
-def _person(person: Person | Reviewer) -> PersonView:
-    return {
-        "name": person.name,
-        "role": person.role,
-        "credentials": getattr(person, "credentials", ""),
-        "conflicts": getattr(person, "conflicts", ""),
-    }
+def _author(person: Person) -> PersonView:
+    return {"name": person.name, "role": person.role, "credentials": "", "conflicts": ""}
+
+
+def _reviewer(person: Reviewer) -> PersonView:
+    return {"name": person.name, "role": person.role, "credentials": person.credentials, "conflicts": person.conflicts}
 
 
 def page_view(config: SiteConfig, article: Article, content_dir_in_repo: str) -> PageView:
@@ -125,8 +124,8 @@ def page_view(config: SiteConfig, article: Article, content_dir_in_repo: str) ->
         "canonical_url": absolute_url(config, article.url_path),
         "edit_url": f"{config.repository_url.rstrip('/')}/edit/main/{repo_path}",
         "source_path": repo_path,
-        "authors": [_person(person) for person in meta.authors],
-        "reviewers": [_person(person) for person in meta.reviewers],
+        "authors": [_author(person) for person in meta.authors],
+        "reviewers": [_reviewer(person) for person in meta.reviewers],
         "review_pending": meta.clinical_review != "complete",
         "date_published": human_date(meta.date_published),
         "date_published_iso": meta.date_published.isoformat(),
