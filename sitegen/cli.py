@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen.errors import SiteError, UsageError
+from sitegen.importer.run import ImportOptions, plan_import, summary, write_articles, write_report
 from sitegen.pipeline import BuildOptions, Paths, build_site
 from sitegen.progress import Counter
 
@@ -61,8 +62,46 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="allow an output folder outside the project")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
     build.set_defaults(run=_run_build)
+    _add_import_command(commands)
     parser.set_defaults(run=lambda _: _usage(parser))
     return parser
+
+
+def _add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "import",
+        help="turn scraped text into de-duplicated draft articles",
+        description="Decode, clean and de-duplicate scraped text, and write it as draft Markdown articles.",
+    )
+    command.add_argument("sources", nargs="+", type=Path, metavar="RAW", help="scraped text files to import")
+    command.add_argument("--out", type=Path, metavar="DIR", help="folder for the articles (default: content)")
+    command.add_argument("--split", action="store_true", help="one article per top-level section")
+    command.add_argument("--dry-run", action="store_true", help="print what would be written and removed")
+    command.add_argument("--report", type=Path, metavar="FILE.json", help="write every decision to this JSON file")
+    command.add_argument("--force", action="store_true", help="overwrite articles that already exist")
+    command.set_defaults(run=_run_import)
+
+
+def _run_import(options: argparse.Namespace) -> int:
+    out_dir: Path = options.out or PROJECT_ROOT / "content"
+    report: Path | None = options.report
+    if report is not None and report.resolve().is_relative_to(out_dir.resolve()):
+        raise UsageError("--report must be outside the articles folder (only .md articles go there)")
+    settings = ImportOptions(tuple(options.sources), out_dir, split=options.split, force=options.force)
+    results = plan_import(settings)
+    if options.dry_run:
+        for result in results:
+            for planned in result.articles:
+                print(f"would write {planned.path} ({planned.units} units): {planned.title}")
+            for decision in result.decisions:
+                if decision.action != "kept both":
+                    print(f"  {decision.action} {result.file}:{decision.line} ({decision.rule}): {decision.text[:70]}")
+    else:
+        write_articles(results, out_dir)
+    if report is not None:
+        write_report(results, report)
+    print(summary(results), file=sys.stderr)
+    return EXIT_OK
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -84,7 +84,7 @@ def load_site(paths: Paths, options: BuildOptions, config: SiteConfig, files: li
     for chunk in workers.load(files):
         for article, found in chunk:
             problems.extend(found)
-            if article is not None and (article.meta.status == "published" or _is_draft_wanted(article, options)):
+            if article is not None:
                 articles.append(article)
     articles.sort(key=lambda article: article.url_path)
     content_prefix = paths.shown(paths.content_dir)
@@ -106,10 +106,6 @@ def content_files(paths: Paths) -> list[Path]:
         prefix = paths.shown(paths.content_dir)
         raise SiteError([replace(problem, path=f"{prefix}/{problem.path}") for problem in problems])
     return files
-
-
-def _is_draft_wanted(article: Article, options: BuildOptions) -> bool:
-    return options.drafts and article.meta.status in ("draft", "in-review")
 
 
 def _reserved_urls(articles: list[Article]) -> list[Problem]:
@@ -150,6 +146,7 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
             content_dir=paths.content_dir,
             project_root=paths.project_root,
             build_date=build_date(),
+            drafts=options.drafts,
             stage=staging.path,
         )
         with Workers(setup, options.jobs, len(files)) as workers:

@@ -16,6 +16,10 @@ def read_text(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> tup
         if size > max_bytes:
             return "", Problem(shown_as, 0, "", f"is too large ({size} bytes, limit {max_bytes})", "split it up")
         data = path.read_bytes()
+    except FileNotFoundError:
+        return "", Problem(shown_as, 0, "", "does not exist", "check the file name and folder")
+    except IsADirectoryError:
+        return "", Problem(shown_as, 0, "", "is a folder, not a file", "name a file")
     except OSError as exc:
         return "", Problem(shown_as, 0, "", f"cannot be read ({exc.strerror})", "check the file's permissions")
     if data.startswith(b"\xef\xbb\xbf"):

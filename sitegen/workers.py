@@ -37,6 +37,7 @@ class WorkerSetup:
     content_dir: Path
     project_root: Path
     build_date: dt.date
+    drafts: bool  # build (and so fully check) draft and in-review articles too
     stage: Path | None  # where rendered pages are written; None when only loading (check)
 
 
@@ -52,7 +53,12 @@ class _State:
         root = setup.project_root.resolve()
         return [
             load_article(
-                path, setup.content_dir, display_path(path.resolve(), root), setup.render.config, setup.build_date
+                path,
+                setup.content_dir,
+                display_path(path.resolve(), root),
+                setup.render.config,
+                setup.build_date,
+                setup.drafts,
             )
             for path in paths
         ]

@@ -17,9 +17,12 @@ from sitegen.config import SLUG_PATTERN
 from sitegen.errors import Problem
 from sitegen.model import Article, SiteConfig
 from sitegen.source_file import read_text
-from sitegen.yaml_tree import Mapping, YamlError, parse
+from sitegen.yaml_tree import Mapping, Scalar, YamlError, parse
 
 MAX_FILES = 50_000
+UNBUILT = ("draft", "in-review", "retired")
+BUILT = ("published",)
+BUILT_WITH_DRAFTS = ("published", "draft", "in-review")
 _EDITOR_LEFTOVERS = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|.*\.tmp|4913|#.*#)$")
 
 
@@ -55,8 +58,10 @@ def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
 
 
 def load_article(
-    path: Path, content_dir: Path, shown_as: str, config: SiteConfig, build_date: dt.date
+    path: Path, content_dir: Path, shown_as: str, config: SiteConfig, build_date: dt.date, drafts: bool = False
 ) -> tuple[Article | None, list[Problem]]:
+    """The article, or None with the problems found. Unpublished articles that will not be built are only
+    read as far as their status (`drafts`: draft and in-review articles are built, so checked in full)."""
     relative = path.relative_to(content_dir).as_posix()
     text, problem = read_text(path, shown_as)
     if problem is not None:
@@ -68,6 +73,8 @@ def load_article(
     meta_root = _parse_front_matter(parts, shown_as, problems)
     if meta_root is None:
         return None, problems
+    if _status(meta_root) not in (BUILT_WITH_DRAFTS if drafts else BUILT):
+        return None, []
     meta = read_front_matter(meta_root, shown_as, config, build_date, problems)
     url_path = _url_path(relative, meta.slug, shown_as, problems)
     field_lines = tuple((key.value, key.line) for key, _ in meta_root.items)
@@ -77,6 +84,14 @@ def load_article(
         return None, problems
     slug = meta.slug or (url_path.rstrip("/").rsplit("/", 1)[-1] if url_path else "home")
     return Article(relative, url_path, replace(meta, slug=slug), parts.body, parts.body_line, field_lines), []
+
+
+def _status(root: Mapping) -> str:
+    """The status as written; anything unrecognised counts as published, so the schema reports it."""
+    for key, value in root.items:
+        if key.value == "status" and isinstance(value, Scalar) and value.value.strip() in UNBUILT:
+            return value.value.strip()
+    return "published"
 
 
 def _parse_front_matter(parts: SplitText, shown_as: str, problems: list[Problem]) -> Mapping | None:

@@ -31,30 +31,11 @@ SOURCE_KINDS = ("guideline", "review", "patient-information", "study")
 SCHEMA_TYPES = ("MedicalSymptom", "MedicalCondition")
 CLINICAL_REVIEW = ("pending", "complete")
 FIELDS = (
-    "title",
-    "medical_name",
-    "slug",
-    "type",
-    "status",
-    "summary",
-    "audience",
-    "language",
-    "topics",
-    "aliases",
-    "about",
-    "care",
-    "authors",
-    "reviewers",
-    "clinical_review",
-    "date_published",
-    "last_reviewed",
-    "next_review_due",
-    "sources",
-    "related",
-    "changes",
-    "readability_waiver",
-    "image",
-)
+    "title", "medical_name", "slug", "type", "status", "summary", "audience", "language", "topics",
+    "aliases", "about", "care", "authors", "reviewers", "clinical_review", "date_published",
+    "last_reviewed", "next_review_due", "sources", "related", "changes", "readability_waiver", "image",
+    "imported_from",
+)  # fmt: skip
 MAX_REVIEW_INTERVAL_DAYS = 3 * 365 + 1
 _MARKUP = re.compile(r"[<>*_`\[\]#]")
 # A phone number written into advice text; numbers belong in site.yml so they are right in one place.
@@ -115,9 +96,19 @@ def read_front_matter(
         readability_waiver=_waiver(fields),
         image=_image(fields),
     )
+    _check_provenance(fields)
     _check_dates(fields, meta, build_date)
     _check_unique_source_ids(fields, meta)
     return meta
+
+
+def _check_provenance(fields: FieldReader) -> None:
+    """`imported_from` records which scraped file an article came from (written by `build.py import`)."""
+    provenance = fields.mapping("imported_from")
+    if provenance is not None:
+        provenance.reject_unknown(("file", "sha256"))
+        provenance.text("file", required=True)
+        provenance.pattern("sha256", r"[0-9a-f]{64}", "the SHA-256 of the file, as 64 hex digits", required=True)
 
 
 def _topics(fields: FieldReader, config: SiteConfig) -> tuple[str, ...]:

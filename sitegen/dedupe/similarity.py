@@ -1,0 +1,85 @@
+"""Is one text a near-duplicate of another? A similarity score, then a guard for meaning.
+
+The score is RapidFuzz's normalised Indel similarity of the two comparison keys. A score alone cannot decide
+for medical text ("left arm" vs "right arm" scores 0.94), so a merge also needs: the same sequence of
+protected words, the same number of sentences, lengths within 20 %, and word-level differences that look
+like typing mistakes or one or two added words, never a different word. See BENCHMARKS.md for how the
+threshold was measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from sitegen.dedupe.meaning import is_protected
+from sitegen.dedupe.units import Features
+
+NEAR_DUPLICATE = 0.90  # merge at or above this score, when the guard allows
+REVIEW = 0.80  # report pairs from here up to the threshold as "kept both", for a person to look at
+MAX_ADDED_WORDS = 2
+MAX_LENGTH_CHANGE = 0.20
+
+
+@dataclass(frozen=True)
+class Comparison:
+    similarity: float
+    duplicate: bool
+    reason: str
+
+
+def score(a: Features, b: Features) -> float:
+    return float(fuzz.ratio(a.key, b.key)) / 100
+
+
+def compare(a: Features, b: Features, similarity: float | None = None) -> Comparison:
+    similarity = score(a, b) if similarity is None else similarity
+    if a.key == b.key:
+        return Comparison(1.0, True, "same text after normalising case, spacing and punctuation")
+    if a.protected != b.protected:
+        return Comparison(similarity, False, "protected words differ: " + _difference(a.protected, b.protected))
+    if len(a.sentence_keys) != len(b.sentence_keys):
+        return Comparison(similarity, False, "different number of sentences")
+    longer, shorter = max(len(a.key), len(b.key)), min(len(a.key), len(b.key))
+    if longer and (longer - shorter) / longer > MAX_LENGTH_CHANGE:
+        return Comparison(similarity, False, "lengths differ by more than 20%")
+    word_problem = _word_difference(a.tokens, b.tokens)
+    if word_problem:
+        return Comparison(similarity, False, word_problem)
+    if similarity < NEAR_DUPLICATE:
+        return Comparison(similarity, False, f"similar ({similarity:.2f}) but below the {NEAR_DUPLICATE:.2f} threshold")
+    return Comparison(similarity, True, "near-duplicate: only typing differences or an added word")
+
+
+def _word_difference(a: tuple[str, ...], b: tuple[str, ...]) -> str:
+    """Why the word-level edits are not just typos or an added word; empty when they are."""
+    added = 0
+    for operation, a1, a2, b1, b2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if operation in ("insert", "delete"):
+            added += (a2 - a1) + (b2 - b1)
+        elif operation == "replace":
+            old, new = a[a1:a2], b[b1:b2]
+            if "".join(old) == "".join(new):
+                continue  # "can not" / "cannot", "pins and needles" split differently
+            if len(old) != len(new) or not all(_typo(x, y) for x, y in zip(old, new, strict=True)):
+                return f"different words: {' '.join(old)} ≠ {' '.join(new)}"
+    if added > MAX_ADDED_WORDS:
+        return f"{added} words added or removed"
+    return ""
+
+
+def _typo(x: str, y: str) -> bool:
+    if is_protected(x) or is_protected(y) or min(len(x), len(y)) < 5:
+        return False
+    allowed = 1 if max(len(x), len(y)) < 8 else 2
+    return OSA.distance(x, y) <= allowed
+
+
+def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> str:
+    for operation, a1, a2, b1, b2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if operation != "equal":
+            return f"{' '.join(a[a1:a2]) or '(none)'} ≠ {' '.join(b[b1:b2]) or '(none)'}"
+    return "order differs"

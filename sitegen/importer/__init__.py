@@ -1,0 +1,1 @@
+"""`python build.py import`: scraped text -> clean, de-duplicated draft articles."""

@@ -1,0 +1,198 @@
+"""The import command: read sources, cut and de-duplicate them, plan the articles, then write them.
+
+Everything is read and checked before anything is written, so a bad source or an existing article stops
+the import with nothing written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.articles.frontmatter import split
+from sitegen.dedupe.engine import deduplicate
+from sitegen.dedupe.units import HEADING, Decision, Unit
+from sitegen.errors import Problem, SiteError
+from sitegen.importer import emit
+from sitegen.importer.segment import logical_lines, segment
+from sitegen.source_file import read_text
+from sitegen.yaml_tree import Mapping, Scalar, YamlError, parse
+
+MAX_SOURCE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    sources: tuple[Path, ...]
+    out_dir: Path
+    split: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedArticle:
+    path: Path
+    title: str
+    text: str
+    units: int
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    file: str
+    sha256: str
+    articles: tuple[PlannedArticle, ...]
+    decisions: tuple[Decision, ...]
+
+
+def plan_import(options: ImportOptions) -> list[SourceResult]:
+    problems: list[Problem] = []
+    if options.out_dir.exists() and not options.out_dir.is_dir():
+        problems.append(
+            Problem(str(options.out_dir), 0, "--out", "is a file, not a folder", "choose a folder such as content/")
+        )
+    results: list[SourceResult] = []
+    taken: set[Path] = set()
+    for source in options.sources:
+        result = _plan_source(source, options, taken, problems)
+        if result is not None:
+            results.append(result)
+    for result in results:
+        for planned in result.articles:
+            if planned.path.exists() and not options.force:
+                problems.append(Problem(str(planned.path), 0, "", "already exists",
+                                        "use --force to overwrite it, or --out to import elsewhere"))  # fmt: skip
+    if problems:
+        raise SiteError(problems)
+    return results
+
+
+def _plan_source(
+    source: Path, options: ImportOptions, taken: set[Path], problems: list[Problem]
+) -> SourceResult | None:
+    shown = str(source)
+    text, problem = read_text(source, shown, MAX_SOURCE_BYTES)
+    if problem is None and not text.strip():
+        problem = Problem(shown, 0, "", "is empty", "import a file that holds the article's text")
+    if problem is not None:
+        problems.append(problem)
+        return None
+    title, lines_text, first_line, markdown = _front_matter_title(text, source)
+    segmented = segment(logical_lines(lines_text, first_line), markdown=markdown or source.suffix == ".md")
+    result = deduplicate(segmented.units)
+    provenance = emit.Provenance(source.name, hashlib.sha256(source.read_bytes()).hexdigest())
+    title = title or segmented.title
+    if options.split:
+        parts = _split(result.units, title, source)
+    else:
+        parts = [(_whole_title(title, result.units, source), list(result.units))]
+    articles = []
+    for part_title, units in parts:
+        path = _free_path(options.out_dir, emit.slugify(part_title), taken)
+        articles.append(PlannedArticle(path, part_title, emit.article(part_title, units, provenance), len(units)))
+    decisions = sorted(segmented.dropped + result.decisions, key=lambda d: (d.line, d.rule))
+    return SourceResult(source.name, provenance.sha256, tuple(articles), tuple(decisions))
+
+
+def _front_matter_title(text: str, source: Path) -> tuple[str, str, int, bool]:
+    """(title from front matter, the text after it, its first line, whether the source is Markdown)."""
+    if not text.startswith("---\n"):
+        return "", text, 1, False
+    parts = split(text, str(source))
+    if isinstance(parts, Problem):
+        return "", text, 1, False
+    try:
+        root = parse(parts.front_matter, first_line=2)
+    except YamlError:
+        return "", parts.body, parts.body_line, True
+    if isinstance(root, Mapping):
+        for key, value in root.items:
+            if key.value == "title" and isinstance(value, Scalar):
+                return value.value.strip(), parts.body, parts.body_line, True
+    return "", parts.body, parts.body_line, True
+
+
+def _title_from_file(source: Path) -> str:
+    words = source.stem.replace("_", " ").replace("-", " ").split()
+    return " ".join(words).capitalize() if words else "Imported article"
+
+
+def _whole_title(title: str, units: Sequence[Unit], source: Path) -> str:
+    return title or next((u.text for u in units if u.kind == HEADING), "") or _title_from_file(source)
+
+
+def _split(units: Sequence[Unit], title: str, source: Path) -> list[tuple[str, list[Unit]]]:
+    """One article per top-level section; a section with no text of its own splits into its sub-sections."""
+    top = min((u.level for u in units if u.kind == HEADING), default=0)
+    intro: list[Unit] = []
+    sections: list[list[Unit]] = []
+    for unit in units:
+        if unit.kind == HEADING and unit.level == top:
+            sections.append([unit])
+        elif sections:
+            sections[-1].append(unit)
+        else:
+            intro.append(unit)
+    parts: list[tuple[str, list[Unit]]] = []
+    if intro:
+        parts.append((title or _title_from_file(source), intro))
+    for section in sections:
+        heading, rest = section[0], section[1:]
+        if rest and rest[0].kind == HEADING:  # a container: its sub-sections become the articles
+            parts.extend(_split(rest, heading.text, source))
+        else:
+            parts.append((heading.text, rest))
+    return parts
+
+
+def _free_path(folder: Path, slug: str, taken: set[Path]) -> Path:
+    path, number = folder / f"{slug}.md", 2
+    while path in taken:
+        path, number = folder / f"{slug}-{number}.md", number + 1
+    taken.add(path)
+    return path
+
+
+def write_articles(results: Sequence[SourceResult], out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for result in results:
+        for planned in result.articles:
+            planned.path.write_text(planned.text, encoding="utf-8")
+
+
+def report(results: Sequence[SourceResult]) -> dict[str, object]:
+    return {
+        "sources": [
+            {
+                "file": result.file,
+                "sha256": result.sha256,
+                "articles": [str(planned.path) for planned in result.articles],
+                "decisions": [decision.as_json() for decision in result.decisions],
+            }
+            for result in results
+        ],
+        "summary": summary(results),
+    }
+
+
+def write_report(results: Sequence[SourceResult], path: Path) -> None:
+    path.write_text(json.dumps(report(results), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def summary(results: Sequence[SourceResult]) -> str:
+    decisions = [d for result in results for d in result.decisions]
+    removed = Counter(d.rule for d in decisions if d.action == "removed")
+    kept_both = sum(1 for d in decisions if d.action == "kept both")
+    kept = sum(planned.units for result in results for planned in result.articles)
+    articles = sum(len(result.articles) for result in results)
+    detail = ", ".join(f"{count} {rule}" for rule, count in sorted(removed.items()))
+    return (
+        f"Imported {len(results)} source{'s' if len(results) != 1 else ''} into {articles} "
+        f"article{'s' if articles != 1 else ''}: kept {kept} units, removed {sum(removed.values())}"
+        + (f" ({detail})" if detail else "")
+        + f"; {kept_both} similar pair{'s' if kept_both != 1 else ''} kept both"
+    )

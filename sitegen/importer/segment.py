@@ -1,0 +1,146 @@
+"""Cut decoded text into units: headings, paragraphs, list items and lead-ins, each with its source line.
+
+Boilerplate lines (share buttons, cookie notices, "Read more:", related-article blocks) are dropped here and
+reported as decisions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sitegen.dedupe.text_keys import key
+from sitegen.dedupe.units import HEADING, ITEM, LEAD_IN, PARAGRAPH, Decision, Unit
+from sitegen.importer.decode import decode
+
+_NUMBERED = re.compile(r"^(\d{1,2})\s*[.):\-–]\s+(.+)$")
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_BULLET = re.compile(r"^[-*•·–]\s+(.+)$")
+_TERMINAL = tuple(".!?:;,")
+_BOILERPLATE = re.compile(
+    r"^(share( this)?( article| page| post)?( on \w+)?|tweet|pin it|print( this)?( page| article)?|email this"
+    r"|(we use |this (web)?site uses )?cookies\b.*|accept( all)? cookies|cookie (settings|policy|preferences)"
+    r"|(subscribe|sign up)( to| for)?( our)? newsletter.*|advertisement|sponsored( content)?|like this:?"
+    r"|loading(\.\.\.|…)?|©.*|copyright .*|all rights reserved\.?|home\s*[›>»/].*|read more:.*"
+    r"|(follow|like) us on .*|skip to (main )?content)$",
+    re.IGNORECASE,
+)
+_RELATED = re.compile(
+    r"^(related (articles|posts|stories|reading)|you (may|might) also like|see also|more on this):?$", re.I
+)
+MAX_HEADING_WORDS = 12
+MAX_SUBHEADING_WORDS = 8
+MAX_LEAD_IN_WORDS = 15
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    number: int  # physical line in the source file
+
+
+@dataclass(frozen=True)
+class Segmented:
+    title: str
+    units: tuple[Unit, ...]
+    dropped: tuple[Decision, ...]
+
+
+def logical_lines(raw: str, first_line: int = 1) -> list[Line]:
+    """Decoded lines, each carrying the number of the physical line it came from."""
+    lines: list[Line] = []
+    for offset, physical in enumerate(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        text = physical.strip()
+        if len(text) > 1 and text[0] == text[-1] == '"' and "\\n" in text:
+            text = text[1:-1]  # one JSON string holding the whole article
+        for part in decode(text).split("\n"):
+            lines.append(Line(" ".join(part.split()), first_line + offset))
+    return lines
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _heading_like(text: str, max_words: int) -> bool:
+    return 0 < _words(text) <= max_words and not text.endswith(_TERMINAL) and text[0].isalnum()
+
+
+def segment(lines: list[Line], markdown: bool) -> Segmented:
+    """`markdown`: the source is Markdown (soft-wrapped paragraphs join); otherwise every line is a unit."""
+    units: list[Unit] = []
+    dropped: list[Decision] = []
+    blocks = list(_blocks(lines))
+    in_related = False
+    for index, (line, blank_before) in enumerate(blocks):
+        text = line.text
+        if blank_before:
+            in_related = False
+        if _RELATED.match(text):
+            in_related = True
+            dropped.append(_boilerplate(line, "a related-articles heading"))
+            continue
+        if in_related and (_BULLET.match(text) or _words(text) <= MAX_HEADING_WORDS):
+            dropped.append(_boilerplate(line, "a link in a related-articles block"))
+            continue
+        in_related = False
+        if _BOILERPLATE.match(text):
+            dropped.append(_boilerplate(line, "share, cookie, newsletter or navigation text"))
+            continue
+        following = next((b[0].text for b in blocks[index + 1 :]), "")
+        unit = _classify(line, following, first=not units)
+        if markdown and unit.kind == PARAGRAPH and units and units[-1].kind == PARAGRAPH and not blank_before:
+            units[-1] = Unit(PARAGRAPH, f"{units[-1].text} {unit.text}", units[-1].line)
+        else:
+            units.append(unit)
+    title, units, repeats = _take_title(units)
+    return Segmented(title, tuple(units), tuple(dropped + repeats))
+
+
+def _blocks(lines: list[Line]) -> Iterator[tuple[Line, bool]]:
+    blank = True
+    for line in lines:
+        if not line.text:
+            blank = True
+            continue
+        yield line, blank
+        blank = False
+
+
+def _classify(line: Line, following: str, first: bool) -> Unit:
+    text = line.text
+    markdown_heading = _MARKDOWN_HEADING.match(text)
+    if markdown_heading:
+        return Unit(HEADING, markdown_heading.group(2), line.number, len(markdown_heading.group(1)))
+    numbered = _NUMBERED.match(text)
+    if numbered and _heading_like(numbered.group(2).rstrip(":"), MAX_HEADING_WORDS):
+        return Unit(HEADING, numbered.group(2), line.number, 2)  # "3. See a doctor if:" heads a section
+    if numbered:
+        return Unit(ITEM, numbered.group(2), line.number, int(numbered.group(1)))
+    bullet = _BULLET.match(text)
+    if bullet:
+        return Unit(ITEM, bullet.group(1), line.number)
+    if text.endswith(":") and _words(text) <= MAX_LEAD_IN_WORDS:
+        return Unit(LEAD_IN, text, line.number)
+    if first and _heading_like(text, MAX_HEADING_WORDS):
+        return Unit(HEADING, text, line.number, 1)  # a short first line is the title
+    if _heading_like(text, MAX_SUBHEADING_WORDS) and following and not _heading_like(following, MAX_SUBHEADING_WORDS):
+        return Unit(HEADING, text, line.number, 3)
+    return Unit(PARAGRAPH, text, line.number)
+
+
+def _take_title(units: list[Unit]) -> tuple[str, list[Unit], list[Decision]]:
+    """A first line that is a level-1 heading (Markdown "#", or short and heading-like) is the title."""
+    if not units or units[0].kind != HEADING or units[0].level != 1:
+        return "", units, []
+    title, rest = units[0], units[1:]
+    if rest and rest[0].kind == HEADING and key(rest[0].text) == key(title.text):
+        repeat = Decision("removed", "title", rest[0].text, rest[0].line, title.line, title.text, 1.0,
+                          "the title repeated at the top")  # fmt: skip
+        return title.text, rest[1:], [repeat]
+    return title.text, rest, []
+
+
+def _boilerplate(line: Line, why: str) -> Decision:
+    return Decision("removed", "boilerplate", line.text, line.number, reason=why)
