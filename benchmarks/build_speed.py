@@ -3,8 +3,9 @@
     python benchmarks/build_speed.py [--sizes 1000 10000] [--runs 3]
 
 Each run builds into a fresh output folder (a cold build: no previous output, a new process). Peak memory
-is the largest total resident memory of the build process and its worker processes together, sampled
-every 20 ms from /proc (an upper bound: pages shared between the forked workers are counted in each).
+is the largest total proportional set size (PSS) of the build process and its worker processes together,
+sampled every 20 ms from /proc: PSS shares each page among the processes that map it, so pages the forked
+workers share with the parent are counted once, not three times as a sum of resident sizes would.
 """
 
 from __future__ import annotations
@@ -26,19 +27,19 @@ import report
 WORK = Path(__file__).resolve().parent / ".work"
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
+def tree_memory_kib(pid: int) -> int:
+    """Proportional set size of a process and all its descendants, in KiB."""
     total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
                 total += int(line.split()[1])
         pending.extend(int(child) for child in children)
     return total
@@ -58,7 +59,7 @@ def timed_build(project: Path) -> tuple[float, float]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss_kib(process.pid))
+            peak = max(peak, tree_memory_kib(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
@@ -91,7 +92,7 @@ def main() -> int:
             f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
             f"{args.runs} cold builds per size (`python benchmarks/build_speed.py`).",
             "",
-            "| Articles | Median wall time | All runs (s) | Peak memory (median) |",
+            "| Articles | Median wall time | All runs (s) | Peak memory, PSS (median) |",
             "|---:|---:|---|---:|",
             *rows,
             "",

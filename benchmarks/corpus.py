@@ -13,6 +13,11 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from sitegen.dedupe.engine import deduplicate  # noqa: E402  (the repository root must be importable first)
+from sitegen.dedupe.markdown_units import units_from_markdown  # noqa: E402
+
+REMOVED_PARAGRAPHS: list[int] = []  # how many paragraphs each affected article lost, for the report
 GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 
 _FIELD = re.compile(r'^(\w+): "?(.*?)"?$')
@@ -39,6 +44,16 @@ def _front_matter(path: Path) -> tuple[dict[str, str], str]:
     return fields, body
 
 
+def without_repeats(body: str) -> str:
+    """The body minus paragraphs our duplicate check would reject (the generator reuses sentences, and in a
+    few articles one paragraph's sentences all recur in a longer one). Removed with the importer's engine."""
+    removed = {d.line for d in deduplicate(units_from_markdown(body, 1)).removed if d.rule != "empty heading"}
+    if not removed:
+        return body
+    REMOVED_PARAGRAPHS.append(len(removed))
+    return "\n".join(line for number, line in enumerate(body.split("\n"), start=1) if number not in removed)
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -53,6 +68,7 @@ def convert_article(path: Path, target: Path, topics: set[str], home: bool = Fal
     fields, body = _front_matter(path)
     if home:  # the generated home body is a link list of every article; our home page makes its own
         body = "\n".join(line for line in body.splitlines() if not line.startswith("- ["))
+    body = without_repeats(body)
     title = _fit(fields.get("title", path.stem), 1, 65, "")
     summary = _fit(fields.get("summary", title), 50, 160, "Plain-language health information.")
     category = slugify(fields.get("category", "general")) or "general"

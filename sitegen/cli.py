@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitegen.errors import SiteError, UsageError
+from sitegen.checks.duplicates import MAX_WARNINGS_SHOWN
+from sitegen.errors import Problem, Severity, SiteError, UsageError
 from sitegen.importer.run import ImportOptions, plan_import, summary, write_articles, write_report
 from sitegen.pipeline import BuildOptions, Paths, build_site
 from sitegen.progress import Counter
@@ -25,9 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(options.run(options))
     except SiteError as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
-        count = len(exc.problems)
+        print_problems(exc.problems)
+        count = sum(1 for problem in exc.problems if problem.severity is Severity.ERROR)
         print(f"Stopped: {count} problem{'s' if count != 1 else ''} to fix; nothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
     except UsageError as exc:
@@ -36,6 +36,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; the previous output is unchanged.", file=sys.stderr)
         return 130
+
+
+def print_problems(problems: Sequence[Problem], max_warnings: int = MAX_WARNINGS_SHOWN) -> None:
+    """Every error; warnings up to a limit, so a site with many does not bury the errors."""
+    warnings = 0
+    for problem in problems:
+        if problem.severity is Severity.WARNING:
+            warnings += 1
+            if warnings > max_warnings:
+                continue
+        print(problem.format(), file=sys.stderr)
+    if warnings > max_warnings:
+        print(f"... and {warnings - max_warnings} more warnings.", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -139,5 +152,6 @@ def _run_build(options: argparse.Namespace) -> int:
         )
     finally:
         counter.finish()
+    print_problems(result.warnings)
     print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s into {result.out_dir}/")
     return EXIT_OK

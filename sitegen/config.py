@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sitegen.errors import Problem, SiteError
 from sitegen.fields import FieldReader
 from sitegen.model import Service, SiteConfig, Topic
 from sitegen.source_file import read_text
-from sitegen.yaml_tree import Mapping, Node, YamlError, parse
+from sitegen.yaml_tree import Mapping, Node, Scalar, YamlError, parse
 
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 _HTTPS_URL = r"https://[^\s\"'<>]+"
@@ -23,6 +24,7 @@ _KNOWN = (
     "services",
     "topics",
     "publishers",
+    "duplicate_allowlist",
 )
 
 
@@ -64,7 +66,17 @@ def _read(fields: FieldReader, base_url_override: str) -> SiteConfig:
         non_urgent=_service(services, "non_urgent"),
         topics=fields.items("topics", _topic, "a list of topics with slug, title and description", True, 1),
         publishers=fields.text_list("publishers", required=True, min_items=1),
+        duplicate_allowlist=frozenset(
+            fields.items("duplicate_allowlist", _paragraph_hash, "a list of paragraph hashes from build warnings")
+        ),
     )
+
+
+def _paragraph_hash(item: Node, fields: FieldReader, label: str) -> str | None:
+    if isinstance(item, Scalar) and re.fullmatch(r"[0-9a-f]{12}", item.value.strip()):
+        return item.value.strip()
+    fields.error(item.line, label, "is not a paragraph hash", "copy the 12-character code from the warning")
+    return None
 
 
 def _service(services: FieldReader | None, name: str) -> Service:

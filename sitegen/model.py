@@ -32,6 +32,7 @@ class SiteConfig:
     publishers: tuple[str, ...]
     feedback_url: str
     description: str
+    duplicate_allowlist: frozenset[str] = frozenset()  # paragraph hashes allowed to repeat across articles
 
     @property
     def base_path(self) -> str:

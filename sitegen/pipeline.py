@@ -12,8 +12,9 @@ from pathlib import Path
 
 from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related
 from sitegen.assets import collect_assets
+from sitegen.checks.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.config import load_config
-from sitegen.errors import Problem, SiteError, display_path
+from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, OutputFile, Site, SiteConfig
 from sitegen.render.feed import render_feed
 from sitegen.render.pages import RenderSettings, plan_neighbours, render_listings
@@ -67,6 +68,7 @@ class BuildResult:
     files: int
     seconds: float
     out_dir: str  # as editors see it: relative to the project when inside it
+    warnings: list[Problem]
 
 
 def build_date() -> dt.date:
@@ -77,24 +79,42 @@ def build_date() -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-def load_site(paths: Paths, options: BuildOptions, config: SiteConfig, files: list[Path], workers: Workers) -> Site:
-    """Read and validate every article; raises SiteError listing every problem found."""
+@dataclass(frozen=True)
+class LoadedSite:
+    site: Site
+    warnings: list[Problem]
+    fingerprints: list[ArticlePrint]  # one per article, in the same order
+    shown_paths: list[str]  # each article's path as editors see it, in the same order
+
+    def duplicate_warnings(self) -> list[Problem]:
+        """Near-duplicate paragraphs across articles (warnings only, so the build need not wait for them)."""
+        return duplicates_across_articles(
+            self.site.articles, self.fingerprints, self.shown_paths, self.site.config.duplicate_allowlist
+        )
+
+
+def load_site(paths: Paths, config: SiteConfig, files: list[Path], workers: Workers) -> LoadedSite:
+    """Read and check every article, or raise SiteError listing every problem found."""
     problems: list[Problem] = []
-    articles: list[Article] = []
+    loaded: list[tuple[Article, ArticlePrint]] = []
     for chunk in workers.load(files):
-        for article, found in chunk:
-            problems.extend(found)
-            if article is not None:
-                articles.append(article)
-    articles.sort(key=lambda article: article.url_path)
+        for result in chunk:
+            problems.extend(result.problems)
+            if result.article is not None and result.fingerprint is not None:
+                loaded.append((result.article, result.fingerprint))
+    loaded.sort(key=lambda pair: pair[0].url_path)
+    articles = [article for article, _ in loaded]
     content_prefix = paths.shown(paths.content_dir)
     shown_articles = [replace(article, source_path=f"{content_prefix}/{article.source_path}") for article in articles]
     problems.extend(find_collisions(shown_articles))
     problems.extend(find_missing_related(shown_articles))
     problems.extend(_reserved_urls(shown_articles))
-    if problems:
+    if any(problem.severity is Severity.ERROR for problem in problems):
         raise SiteError(problems)
-    return Site(config, tuple(articles), workers.local.setup.build_date)
+    site = Site(config, tuple(articles), workers.local.setup.build_date)
+    return LoadedSite(
+        site, problems, [fingerprint for _, fingerprint in loaded], [a.source_path for a in shown_articles]
+    )
 
 
 def content_files(paths: Paths) -> list[Path]:
@@ -150,8 +170,8 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
             stage=staging.path,
         )
         with Workers(setup, options.jobs, len(files)) as workers:
-            site = load_site(paths, options, config, files, workers)
-            pages = _render_all(site, workers, staging.path, progress)
+            loaded = load_site(paths, config, files, workers)
+            pages, warnings = _render_all(loaded, workers, staging.path, progress)
         for asset in assets:
             target = staging.path / asset.output_path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -160,21 +180,19 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
     except BaseException:
         staging.discard()
         raise
-    return BuildResult(pages, pages + len(assets), time.perf_counter() - started, paths.shown(out_dir))
+    return BuildResult(pages, pages + len(assets), time.perf_counter() - started, paths.shown(out_dir), warnings)
 
 
-def _render_all(site: Site, workers: Workers, stage: Path, progress: ProgressCallback | None) -> int:
+def _render_all(
+    loaded: LoadedSite, workers: Workers, stage: Path, progress: ProgressCallback | None
+) -> tuple[int, list[Problem]]:
+    """Render every page; returns the number of pages and the site's warnings."""
+    site = loaded.site
     plans = plan_neighbours(site)
     tasks = [(article, plans[article.url_path]) for article in site.articles if not article.is_home]
-    problems: list[Problem] = []
-    done = 0
-    for chunk_problems, chunk_size in workers.render(tasks):
-        problems.extend(chunk_problems)
-        done += chunk_size
-        if progress is not None:
-            progress(done, len(tasks))
-    if problems:
-        raise SiteError(problems)
+    # The worker processes start on the articles now; this process meanwhile does the site-wide work.
+    rendering = workers.render(tasks)
+    warnings = loaded.warnings + loaded.duplicate_warnings()
     renderer = workers.local.renderer
     outputs: list[OutputFile] = render_listings(site, renderer)
     outputs += [
@@ -182,6 +200,15 @@ def _render_all(site: Site, workers: Workers, stage: Path, progress: ProgressCal
         render_robots(site, renderer.templates),
         render_feed(site, renderer.templates),
     ]
+    problems: list[Problem] = []
+    done = 0
+    for chunk_problems, chunk_size in rendering:
+        problems.extend(chunk_problems)
+        done += chunk_size
+        if progress is not None:
+            progress(done, len(tasks))
+    if problems:
+        raise SiteError(problems)
     for output in outputs:
         write_file(stage, output)
-    return len(tasks) + sum(1 for output in outputs if output.path.endswith(".html"))
+    return len(tasks) + sum(1 for output in outputs if output.path.endswith(".html")), warnings

@@ -17,6 +17,8 @@ from types import TracebackType
 from typing import TypeVar
 
 from sitegen.articles.loader import load_article
+from sitegen.checks.article import check_article
+from sitegen.checks.duplicates import ArticlePrint
 from sitegen.errors import Problem, SiteError, display_path
 from sitegen.model import Article
 from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings
@@ -26,7 +28,16 @@ from sitegen.writer import write_file
 PARALLEL_THRESHOLD = 64
 CHUNK_SIZE = 32
 
-Loaded = tuple[Article | None, list[Problem]]
+
+@dataclass(frozen=True)
+class Loaded:
+    """One content file after loading and the per-article checks."""
+
+    article: Article | None
+    problems: list[Problem]
+    fingerprint: ArticlePrint | None
+
+
 RenderTask = tuple[Article, Neighbours]
 T = TypeVar("T")
 
@@ -51,17 +62,18 @@ class _State:
     def load(self, paths: list[Path]) -> list[Loaded]:
         setup = self.setup
         root = setup.project_root.resolve()
-        return [
-            load_article(
-                path,
-                setup.content_dir,
-                display_path(path.resolve(), root),
-                setup.render.config,
-                setup.build_date,
-                setup.drafts,
+        results = []
+        for path in paths:
+            shown = display_path(path.resolve(), root)
+            article, problems = load_article(
+                path, setup.content_dir, shown, setup.render.config, setup.build_date, setup.drafts
             )
-            for path in paths
-        ]
+            fingerprint = None
+            if article is not None:
+                found, fingerprint = check_article(article, shown)
+                problems += found
+            results.append(Loaded(article, problems, fingerprint))
+        return results
 
     def render(self, tasks: list[RenderTask]) -> list[Problem]:
         assert self.setup.stage is not None

@@ -121,12 +121,21 @@ def test_near_duplicates_are_removed(variant: str) -> None:
 
 def test_short_units_repeat_freely_but_go_with_a_repeated_section() -> None:
     units = [
-        Unit(HEADING, "Wrist", 1, 2), Unit(PARAGRAPH, "Hold for 30 seconds.", 2), Unit(ITEM, "Breathe out.", 3),
-        Unit(HEADING, "Elbow", 4, 2), Unit(PARAGRAPH, "Hold for 30 seconds.", 5), Unit(ITEM, "Breathe out.", 6),
-    ]  # fmt: skip
+        Unit(HEADING, "Wrist", 1, 2),
+        Unit(PARAGRAPH, "Hold for 30 seconds.", 2),
+        Unit(ITEM, "Breathe out.", 3),
+        Unit(HEADING, "Elbow", 4, 2),
+        Unit(PARAGRAPH, "Hold for 30 seconds.", 5),
+        Unit(ITEM, "Breathe out.", 6),
+    ]
     assert deduplicate(units).units == tuple(units)
-    repeated = [*units, Unit(HEADING, "Wrist", 7, 2), Unit(PARAGRAPH, "Hold for 30 seconds.", 8),
-                Unit(ITEM, "Breathe out.", 9), Unit(ITEM, "Relax.", 10)]  # fmt: skip
+    repeated = [
+        *units,
+        Unit(HEADING, "Wrist", 7, 2),
+        Unit(PARAGRAPH, "Hold for 30 seconds.", 8),
+        Unit(ITEM, "Breathe out.", 9),
+        Unit(ITEM, "Relax.", 10),
+    ]
     kept = deduplicate(repeated).units
     assert [u.line for u in kept] == [1, 2, 3, 4, 5, 6, 10]
 
@@ -193,8 +202,16 @@ def test_every_unique_paragraph_survives_exactly_once(data: st.DataObject) -> No
 @given(st.data())
 def test_meaning_changing_variants_always_survive(data: st.DataObject) -> None:
     originals = data.draw(paragraphs(2))
-    swaps = [("left", "right"), ("ice", "heat"), ("take", "do not take"), ("one", "two"), ("before", "after"),
-             ("hand", "foot"), ("morning", "night"), ("5 mg", "50 mg")]  # fmt: skip
+    swaps = [
+        ("left", "right"),
+        ("ice", "heat"),
+        ("take", "do not take"),
+        ("one", "two"),
+        ("before", "after"),
+        ("hand", "foot"),
+        ("morning", "night"),
+        ("5 mg", "50 mg"),
+    ]
     old, new = data.draw(st.sampled_from(swaps))
     base = originals[0].replace(".", f" {old} apple river cloud.")
     variant = base.replace(f" {old} ", f" {new} ")

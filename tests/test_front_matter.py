@@ -12,8 +12,13 @@ def test_values_stay_the_strings_editors_typed() -> None:
     assert isinstance(root, Mapping)
     values = {key.value: value.value for key, value in root.items if isinstance(value, Scalar)}
     assert values == {
-        "reviewed": "no", "version": "1.10", "time": "12:30:00", "code": "0777", "country": "NO", "when": "2025-01-01"
-    }  # fmt: skip
+        "reviewed": "no",
+        "version": "1.10",
+        "time": "12:30:00",
+        "code": "0777",
+        "country": "NO",
+        "when": "2025-01-01",
+    }
 
 
 def test_lines_are_counted_from_the_given_first_line() -> None:

@@ -34,10 +34,20 @@ def test_sample_site_matches_golden_output(project: Path) -> None:
 
 def test_golden_output_has_every_kind_of_page() -> None:
     expected = {
-        "index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", ".sitegen-output",
-        "numb-hands/index.html", "neck-pain/index.html", "guides/seeing-a-doctor/index.html",
-        "topics/index.html", "topics/hands/index.html", "topics/neck/index.html", "topics/empty/index.html",
-    }  # fmt: skip
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feed.xml",
+        ".sitegen-output",
+        "numb-hands/index.html",
+        "neck-pain/index.html",
+        "guides/seeing-a-doctor/index.html",
+        "topics/index.html",
+        "topics/hands/index.html",
+        "topics/neck/index.html",
+        "topics/empty/index.html",
+    }
     files = set(tree(GOLDEN))
     assert expected <= files
     assert "guides/draft-page/index.html" not in files

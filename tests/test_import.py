@@ -92,9 +92,13 @@ def test_real_source_gives_each_unique_paragraph_exactly_once(tmp_path: Path) ->
     report = json.loads((tmp_path.parent / "r.json").read_text())
     removed = [(d["rule"], d["line"], d["duplicate_of_line"]) for d in report["sources"][0]["decisions"]]
     assert removed == [
-        ("section", 12, 7), ("section", 12, 7), ("section", 13, 8),
-        ("section", 15, 10), ("section", 15, 10), ("exact", 18, 10),
-    ]  # fmt: skip
+        ("section", 12, 7),
+        ("section", 12, 7),
+        ("section", 13, 8),
+        ("section", 15, 10),
+        ("section", 15, 10),
+        ("exact", 18, 10),
+    ]
     assert result.stderr.strip() == (
         "Imported 1 source into 1 article: kept 12 units, removed 6 (1 exact, 5 section); 0 similar pairs kept both"
     )
@@ -173,9 +177,15 @@ def test_dry_run_writes_nothing_and_report_goes_elsewhere(tmp_path: Path) -> Non
     report = json.loads((tmp_path / "report.json").read_text())
     decision = report["sources"][0]["decisions"][0]
     assert decision == {
-        "action": "removed", "rule": "section", "line": 11, "text": "Ice or heat", "duplicate_of_line": 3,
-        "kept_text": "Ice or heat", "similarity": 1.0, "reason": "section 'Ice or heat' repeats the one on line 3",
-    }  # fmt: skip
+        "action": "removed",
+        "rule": "section",
+        "line": 11,
+        "text": "Ice or heat",
+        "duplicate_of_line": 3,
+        "kept_text": "Ice or heat",
+        "similarity": 1.0,
+        "reason": "section 'Ice or heat' repeats the one on line 3",
+    }
     inside = run_import(source, "--out", tmp_path / "out", "--report", tmp_path / "out" / "r.json")
     assert inside.returncode == 2
     assert "--report must be outside the articles folder" in inside.stderr

@@ -31,7 +31,8 @@ def add_articles(project: Path, count: int) -> None:
     folder.mkdir()
     for number in range(count):
         text = template.replace("title: Seeing a doctor", f"title: Generated page {number}")
-        (folder / f"page-{number}.md").write_text(text + "\nMore words.\n" * 50, encoding="utf-8")
+        extra = "".join(f"\nParagraph {n} of generated page {number} adds words.\n" for n in range(50))
+        (folder / f"page-{number}.md").write_text(text + extra, encoding="utf-8")
 
 
 def test_content_error_leaves_previous_output_identical(project: Path) -> None:
@@ -73,8 +74,9 @@ def test_killed_build_leaves_output_and_next_build_cleans_up(project: Path) -> N
     before = tree_hash(project / "_site")
     add_articles(project, 400)
     command = [sys.executable, str(REPO / "build.py"), "--config", str(project / "site.yml")]
-    process = subprocess.Popen(command, env=clean_env(), start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        command, env=clean_env(), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 30
     while not list(project.glob("._site.staging-*/many")) and time.monotonic() < deadline:
         time.sleep(0.01)

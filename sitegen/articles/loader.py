@@ -147,9 +147,14 @@ def find_collisions(articles: Iterable[Article]) -> list[Problem]:
         twin, what = (slug_twin, "slug") if slug_twin is not article else (url_twin, "web address")
         if twin is not article:
             problems.append(
-                Problem(article.source_path, article.line_of("slug"), "slug",
-                        f"has the same {what} as {twin.source_path}", "give one of them another slug or file name")
-            )  # fmt: skip
+                Problem(
+                    article.source_path,
+                    article.line_of("slug"),
+                    "slug",
+                    f"has the same {what} as {twin.source_path}",
+                    "give one of them another slug or file name",
+                )
+            )
     return problems
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from sitegen.dedupe.meaning import NEGATION_CUES, RESTRICTORS
-from sitegen.dedupe.similarity import REVIEW, compare
+from sitegen.dedupe.similarity import REVIEW, compare, within_reach
 from sitegen.dedupe.units import HEADING, Decision, Features, Unit
 
 MIN_RUN = 3
@@ -158,14 +158,15 @@ def _near_duplicates(doc: _Document) -> None:
     candidates = [i for i in doc.live() if doc.features[i].substantial]
     if len(candidates) < 2:
         return
-    keys = [doc.features[i].key for i in candidates]
-    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=REVIEW * 100)
     for x, first in enumerate(candidates):
-        for y in range(x + 1, len(candidates)):
-            second = candidates[y]
-            if not scores[x][y] or not (doc.alive[first] and doc.alive[second]):
+        for second in candidates[x + 1 :]:
+            a, b = doc.features[first], doc.features[second]
+            if not within_reach(a.key, b.key, REVIEW):
                 continue
-            verdict = compare(doc.features[first], doc.features[second], float(scores[x][y]) / 100)
+            similarity = fuzz.ratio(a.key, b.key, score_cutoff=REVIEW * 100) / 100
+            if not similarity or not (doc.alive[first] and doc.alive[second]):
+                continue
+            verdict = compare(a, b, similarity)
             if verdict.duplicate:
                 doc.remove(second, first, "near", verdict.reason, verdict.similarity)
             else:
@@ -180,12 +181,17 @@ def _contained_fragments(doc: _Document) -> None:
             if first == second or not (doc.alive[first] and doc.alive[second]):
                 continue
             part, whole = doc.features[first], doc.features[second]
-            if not part.substantial or len(part.tokens) >= len(whole.tokens):
+            if not part.substantial or len(part.tokens) >= len(whole.tokens) or not part.token_set <= whole.token_set:
                 continue
             found = _containment(part, whole)
             if found == "guarded":
-                doc.keep_both(min(first, second), max(first, second), "guarded",
-                              "the fragment appears in a negated or conditional context", 0.0)  # fmt: skip
+                doc.keep_both(
+                    min(first, second),
+                    max(first, second),
+                    "guarded",
+                    "the fragment appears in a negated or conditional context",
+                    0.0,
+                )
             elif found:
                 _keep_fuller_text_first(doc, part_index=first, whole_index=second, reason=found)
 
@@ -198,8 +204,18 @@ def _keep_fuller_text_first(doc: _Document, part_index: int, whole_index: int, r
     part, whole = doc.units[part_index], doc.units[whole_index]
     doc.units[part_index] = replace(whole, line=part.line)
     doc.features[part_index] = doc.features[whole_index]
-    doc.decisions.append(Decision("moved", "contained", whole.text, whole.line, part.line, part.text, 1.0,
-                                  f"fuller text moved up to line {part.line}, where its fragment stood"))  # fmt: skip
+    doc.decisions.append(
+        Decision(
+            "moved",
+            "contained",
+            whole.text,
+            whole.line,
+            part.line,
+            part.text,
+            1.0,
+            f"fuller text moved up to line {part.line}, where its fragment stood",
+        )
+    )
     doc.alive[whole_index] = False
     doc.decisions.append(Decision("removed", "contained", part.text, part.line, whole.line, whole.text, 1.0, reason))
 

@@ -31,6 +31,13 @@ class Comparison:
     reason: str
 
 
+def within_reach(a: str, b: str, threshold: float) -> bool:
+    """False when the lengths alone rule out a similarity of `threshold` (Indel similarity is at most
+    2*short/(short+long)); a cheap test before computing the score."""
+    short, long = sorted((len(a), len(b)))
+    return 2 * short >= threshold * (short + long)
+
+
 def score(a: Features, b: Features) -> float:
     return float(fuzz.ratio(a.key, b.key)) / 100
 

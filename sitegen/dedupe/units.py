@@ -64,6 +64,10 @@ class Features:
         return tuple(text_keys.sentence_keys(self.text))
 
     @cached_property
+    def token_set(self) -> frozenset[str]:
+        return frozenset(self.tokens)
+
+    @cached_property
     def protected(self) -> tuple[str, ...]:
         return protected_sequence(self.tokens)
 

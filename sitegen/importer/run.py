@@ -64,8 +64,15 @@ def plan_import(options: ImportOptions) -> list[SourceResult]:
     for result in results:
         for planned in result.articles:
             if planned.path.exists() and not options.force:
-                problems.append(Problem(str(planned.path), 0, "", "already exists",
-                                        "use --force to overwrite it, or --out to import elsewhere"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        str(planned.path),
+                        0,
+                        "",
+                        "already exists",
+                        "use --force to overwrite it, or --out to import elsewhere",
+                    )
+                )
     if problems:
         raise SiteError(problems)
     return results

@@ -136,8 +136,9 @@ def _take_title(units: list[Unit]) -> tuple[str, list[Unit], list[Decision]]:
         return "", units, []
     title, rest = units[0], units[1:]
     if rest and rest[0].kind == HEADING and key(rest[0].text) == key(title.text):
-        repeat = Decision("removed", "title", rest[0].text, rest[0].line, title.line, title.text, 1.0,
-                          "the title repeated at the top")  # fmt: skip
+        repeat = Decision(
+            "removed", "title", rest[0].text, rest[0].line, title.line, title.text, 1.0, "the title repeated at the top"
+        )
         return title.text, rest[1:], [repeat]
     return title.text, rest, []
 

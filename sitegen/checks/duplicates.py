@@ -1,0 +1,139 @@
+"""Duplicate text: a repeat inside one article is an error; near-duplicate paragraphs across articles are
+warnings, unless their hash is on `duplicate_allowlist` in site.yml. Uses the importer's engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from sitegen.dedupe import text_keys
+from sitegen.dedupe.engine import deduplicate
+from sitegen.dedupe.markdown_units import units_from_markdown
+from sitegen.dedupe.similarity import NEAR_DUPLICATE, compare, within_reach
+from sitegen.dedupe.site_index import Signatures, SiteIndex, paragraph_hash, signatures
+from sitegen.dedupe.units import HEADING, Features, Unit
+from sitegen.errors import Problem, Severity
+from sitegen.model import Article
+
+MAX_WARNINGS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class ArticlePrint:
+    """What the site-wide search needs of one article: its substantial paragraphs' lines and signatures."""
+
+    lines: tuple[int, ...]
+    signatures: Signatures
+
+
+def article_units(article: Article) -> list[Unit]:
+    return units_from_markdown(article.body, article.body_line)
+
+
+def duplicates_in_article(units: Sequence[Unit], features: Sequence[Features], shown_as: str) -> list[Problem]:
+    if not _may_repeat(features):
+        return []
+    return [
+        Problem(
+            shown_as,
+            d.line,
+            "duplicates",
+            f"repeats line {d.other_line} ({d.reason})",
+            "delete one of the two copies, or reword one if both are needed",
+        )
+        for d in deduplicate(units).removed
+        if d.rule != "empty heading"
+    ]
+
+
+def _may_repeat(features: Sequence[Features]) -> bool:
+    """A cheap test that is true whenever the engine could remove something; false for most articles."""
+    keys = [f.key for f in features if f.kind != HEADING]
+    if len(set(keys)) != len(keys):
+        return True  # an exact repeat
+    long = [f for f in features if f.substantial]
+    for x, a in enumerate(long):
+        for b in long[x + 1 :]:
+            if within_reach(a.key, b.key, NEAR_DUPLICATE) and fuzz.ratio(
+                a.key, b.key, score_cutoff=NEAR_DUPLICATE * 100
+            ):
+                return True
+    # A contained paragraph's opening words appear, as a run of words, in the longer paragraph that contains
+    # it, and so do all its other words.
+    padded = [f" {f.key} " for f in long]
+    for part in long:
+        opening = " " + " ".join(part.tokens[:3]) + " "
+        for whole, text in zip(long, padded, strict=True):
+            if len(whole.tokens) > len(part.tokens) and opening in text and part.token_set <= whole.token_set:
+                return True
+    return False
+
+
+def paragraphs_to_fingerprint(units: Sequence[Unit], features: Sequence[Features]) -> list[tuple[Unit, Features]]:
+    return [(unit, feature) for unit, feature in zip(units, features, strict=True) if feature.substantial]
+
+
+def fingerprint(paragraphs: Sequence[tuple[Unit, Features]]) -> ArticlePrint:
+    return ArticlePrint(
+        tuple(unit.line for unit, _ in paragraphs), signatures([feature.tokens for _, feature in paragraphs])
+    )
+
+
+def duplicates_across_articles(
+    articles: Sequence[Article], prints: Sequence[ArticlePrint], shown: Sequence[str], allowed: frozenset[str]
+) -> list[Problem]:
+    index = SiteIndex()
+    for number, article_print_ in enumerate(prints):
+        index.add(number, article_print_.lines, article_print_.signatures)
+    texts = _ParagraphTexts(articles)
+    warnings = []
+    for first, second in index.candidate_pairs():
+        key_a, key_b = texts.key(first.article, first.line), texts.key(second.article, second.line)
+        # Most candidates share a few sentences and are not near-duplicates: reject them cheaply first.
+        if not within_reach(key_a, key_b, NEAR_DUPLICATE) or not fuzz.ratio(
+            key_a, key_b, score_cutoff=NEAR_DUPLICATE * 100
+        ):
+            continue
+        a = Features(texts.text(first.article, first.line))
+        verdict = compare(a, Features(texts.text(second.article, second.line)))
+        if not verdict.duplicate or paragraph_hash(a.key) in allowed:
+            continue
+        warnings.append(
+            Problem(
+                shown[second.article],
+                second.line,
+                "duplicates",
+                f"paragraph also appears in {shown[first.article]}:{first.line} (similarity {verdict.similarity:.2f})",
+                f"reword or remove one; if both are intended, add {paragraph_hash(a.key)} to duplicate_allowlist "
+                "in site.yml",
+                Severity.WARNING,
+            )
+        )
+    return warnings
+
+
+class _ParagraphTexts:
+    """A paragraph's text read back from its article's body by line number, only when a candidate needs it.
+    Candidates come sorted by their first paragraph, so a small cache of split bodies serves most lookups."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+        self.lines: dict[int, list[str]] = {}
+
+    def text(self, article: int, line: int) -> str:
+        if article not in self.lines:
+            if len(self.lines) >= 256:
+                self.lines.pop(next(iter(self.lines)))
+            self.lines[article] = self.articles[article].body.split("\n")
+        start = line - self.articles[article].body_line
+        paragraph = []
+        for text in self.lines[article][start:]:
+            if not text.strip():
+                break
+            paragraph.append(text.strip())
+        return " ".join(paragraph)
+
+    def key(self, article: int, line: int) -> str:
+        return text_keys.key(self.text(article, line))

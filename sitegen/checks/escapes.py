@@ -1,0 +1,46 @@
+"""Leftover escapes from scraped text (`\\n`, `\\u2019`, `patientu2019s`, `&amp;`) are errors in any article."""
+
+from __future__ import annotations
+
+import re
+
+from sitegen.errors import Problem
+from sitegen.model import Article
+
+_LEFTOVER = re.compile(
+    r"\\[nrt](?![a-z])|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}"
+    r"|(?<=[A-Za-z])u20(?:1[3489cdCD]|26)(?=[A-Za-z .,;])"
+    r"|&(?:amp|nbsp|quot|apos|lt|gt|#\d{2,5}|#x[0-9a-fA-F]{2,4});|\ufffd"
+)
+_FENCE = ("```", "~~~")
+_MARKERS = ("\\", "&", "u20", "\ufffd")  # every leftover contains one of these: a cheap first look
+
+
+def leftover_escapes(article: Article, shown_as: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for field in ("title", "summary"):
+        match = _LEFTOVER.search(getattr(article.meta, field))
+        if match:
+            problems.append(_problem(shown_as, article.line_of(field), field, match.group()))
+    if not any(marker in article.body for marker in _MARKERS):
+        return problems
+    in_fence = False
+    for offset, line in enumerate(article.body.split("\n")):
+        if line.lstrip().startswith(_FENCE):
+            in_fence = not in_fence
+            continue
+        match = None if in_fence else _LEFTOVER.search(re.sub(r"`[^`]*`", "", line))
+        if match:
+            problems.append(_problem(shown_as, article.body_line + offset, "", match.group()))
+    return problems
+
+
+def _problem(shown_as: str, line: int, field: str, found: str) -> Problem:
+    shown = found.encode("unicode_escape").decode() if found == "\ufffd" else found
+    return Problem(
+        shown_as,
+        line,
+        field,
+        f"contains the leftover escape '{shown}'",
+        "replace it with the character it stands for (a new line, ’, &, a space)",
+    )
