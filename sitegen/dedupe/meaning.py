@@ -62,4 +62,10 @@ def is_protected(token: str) -> bool:
 
 
 def protected_sequence(words: Sequence[str]) -> tuple[str, ...]:
-    return tuple(word for word in words if is_protected(word))
+    """The protected words in order. A word typed twice in a row ("can can") counts once, except a negation:
+    "do not not take" is read as a different sentence from "do not take", to be safe."""
+    sequence: list[str] = []
+    for previous, word in zip(["", *words], words, strict=False):
+        if is_protected(word) and (word != previous or word in NEGATION):
+            sequence.append(word)
+    return tuple(sequence)
