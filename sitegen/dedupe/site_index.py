@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+SHINGLE = 3  # words
 BANDS = 8
 ROWS = 8
 PERMUTATIONS = BANDS * ROWS
@@ -56,13 +57,16 @@ def signatures(paragraph_words: Sequence[Sequence[str]]) -> Signatures:
     words = np.fromiter((_word_hash(w) for ws in paragraph_words for w in ws), dtype=np.uint64, count=total)
     lengths = np.array([len(ws) for ws in paragraph_words])
     ends = np.cumsum(lengths)
+    span = SHINGLE - 1
     with np.errstate(over="ignore"):  # all arithmetic is modulo 2^64 on purpose
-        shingles = words[:-2] * _SHINGLE_MIX[0] + words[1:-1] * _SHINGLE_MIX[1] + words[2:]
-        owner = np.repeat(np.arange(len(lengths)), lengths)[:-2]
-        shingles = shingles[np.arange(len(shingles)) + 2 < ends[owner]]  # only windows inside one paragraph
+        shingles = words[span:].copy()
+        for offset in range(span):
+            shingles += words[offset : len(words) - span + offset] * _SHINGLE_MIX[offset]
+        owner = np.repeat(np.arange(len(lengths)), lengths)[: len(shingles)]
+        shingles = shingles[np.arange(len(shingles)) + span < ends[owner]]  # only windows inside one paragraph
         shingles32 = (shingles >> np.uint64(32)).astype(np.uint32)
         mixed = shingles32[:, None] * _A[None, :] + _B[None, :]
-    starts = np.concatenate(([0], np.cumsum(lengths - 2)[:-1]))
+    starts = np.concatenate(([0], np.cumsum(lengths - span)[:-1]))
     return np.asarray(np.minimum.reduceat(mixed, starts, axis=0) >> np.uint32(16), dtype=np.uint16)
 
 
