@@ -96,14 +96,14 @@ def convert_article(path: Path, target: Path, topics: set[str], home: bool = Fal
     target.write_text(front + body.rstrip("\n") + "\n\nSources used for this page.[^bench-a][^bench-b]\n", "utf-8")
 
 
-def make_project(n: int, out: Path) -> Path:
+def make_project(n: int, out: Path, seed: int = 42) -> Path:
     """Generate n articles and lay them out as a project folder; returns the project folder."""
     raw = out / "raw"
     project = out / "project"
     for folder in (raw, project):
         if folder.exists():
             shutil.rmtree(folder)
-    command = [sys.executable, str(GENERATOR), str(n), "--out", str(raw), "--flavour", "yaml"]
+    command = [sys.executable, str(GENERATOR), str(n), "--out", str(raw), "--flavour", "yaml", "--seed", str(seed)]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     articles = project / "content" / "articles"
     articles.mkdir(parents=True)
