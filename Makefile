@@ -31,6 +31,8 @@ golden: setup
 
 bench: setup
 	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/dedupe_scale.py
+	$(BIN)/python benchmarks/near_duplicate_threshold.py
 
 clean:
 	rm -rf _site ._site.staging-* benchmarks/.work
