@@ -27,7 +27,7 @@ def hashed_name(name: str, data: bytes) -> str:
     return f"{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"{name}.{digest}"
 
 
-def collect_assets(static_dir: Path, shown_root: Path) -> tuple[list[Asset], list[Problem]]:
+def collect_assets(static_dir: Path, shown_root: Path, hashed: bool = True) -> tuple[list[Asset], list[Problem]]:
     assets: list[Asset] = []
     problems: list[Problem] = []
     if not static_dir.is_dir():
@@ -51,6 +51,6 @@ def collect_assets(static_dir: Path, shown_root: Path) -> tuple[list[Asset], lis
                 )
                 continue
             logical = path.relative_to(static_dir).as_posix()
-            output = f"{ASSETS_URL_DIR}/{hashed_name(logical, path.read_bytes())}"
+            output = f"{ASSETS_URL_DIR}/{hashed_name(logical, path.read_bytes()) if hashed else logical}"
             assets.append(Asset(path, logical, output))
     return assets, problems

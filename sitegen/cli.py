@@ -11,6 +11,7 @@ from sitegen.checks.duplicates import MAX_WARNINGS_SHOWN
 from sitegen.errors import Problem, Severity, SiteError, UsageError
 from sitegen.importer.run import ImportOptions, plan_import, summary, write_articles, write_report
 from sitegen.pipeline import BuildOptions, Paths, build_site
+from sitegen.preview.run import DEFAULT_PORT, ServeOptions, serve
 from sitegen.progress import Counter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
     build.set_defaults(run=_run_build)
     _add_import_command(commands)
+    _add_serve_command(commands)
     parser.set_defaults(run=lambda _: _usage(parser))
     return parser
 
@@ -93,6 +95,32 @@ def _add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     command.add_argument("--report", type=Path, metavar="FILE.json", help="write every decision to this JSON file")
     command.add_argument("--force", action="store_true", help="overwrite articles that already exist")
     command.set_defaults(run=_run_import)
+
+
+def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "serve",
+        help="preview the site with live reload",
+        description="Build into a temporary folder, serve it on this computer, and rebuild and reload the "
+        "browser on every save. For local preview only, never for publishing.",
+    )
+    _add_site_options(command)
+    command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    command.add_argument("--port", type=int, help=f"port (default: {DEFAULT_PORT}, or the next free one)")
+    command.add_argument("--drafts", action="store_true", help="also show draft and in-review pages")
+    command.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    command.set_defaults(run=_run_serve)
+
+
+def _run_serve(options: argparse.Namespace) -> int:
+    if options.port is not None and not 0 < options.port < 65536:
+        raise UsageError("--port must be between 1 and 65535")
+    settings = ServeOptions(host=options.host, port=options.port, drafts=options.drafts, open_browser=options.open)
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    return serve(_paths(options), settings, say)
 
 
 def _run_import(options: argparse.Namespace) -> int:

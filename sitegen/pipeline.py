@@ -60,6 +60,8 @@ class BuildOptions:
     drafts: bool = False
     force: bool = False
     jobs: int = 0  # 0: one per core
+    hash_assets: bool = True  # the preview keeps stable names so a changed stylesheet can be swapped in place
+    start_method: str = ""  # multiprocessing start method; the preview, which has threads, uses forkserver
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
         paths.out_dir, paths.project_root, (paths.content_dir, paths.templates_dir, paths.static_dir), options.force
     )
     config = load_config(paths.config_file, paths.shown(paths.config_file), options.base_url)
-    assets, asset_problems = collect_assets(paths.static_dir, paths.project_root.resolve())
+    assets, asset_problems = collect_assets(paths.static_dir, paths.project_root.resolve(), options.hash_assets)
     if asset_problems:
         raise SiteError(asset_problems)
     files = content_files(paths)
@@ -169,7 +171,7 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
             drafts=options.drafts,
             stage=staging.path,
         )
-        with Workers(setup, options.jobs, len(files)) as workers:
+        with Workers(setup, options.jobs, len(files), options.start_method) as workers:
             loaded = load_site(paths, config, files, workers)
             pages, warnings = _render_all(loaded, workers, staging.path, progress)
         for asset in assets:

@@ -108,13 +108,13 @@ def _render_chunk(tasks: list[RenderTask]) -> list[Problem]:
 class Workers:
     """A process pool when there is enough work and more than one core, otherwise this process."""
 
-    def __init__(self, setup: WorkerSetup, jobs: int, items: int) -> None:
+    def __init__(self, setup: WorkerSetup, jobs: int, items: int, start_method: str = "") -> None:
         self.local = _State(setup)
         jobs = jobs or os.cpu_count() or 1
         self._pool: Executor | None = None
         if jobs > 1 and items >= PARALLEL_THRESHOLD:
             methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            context = multiprocessing.get_context(start_method or ("fork" if "fork" in methods else "spawn"))
             self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(setup,))
 
     def __enter__(self) -> Workers:

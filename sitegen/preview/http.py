@@ -1,0 +1,158 @@
+"""The preview's web server: tornado handlers from the `livereload` package, hardened.
+
+livereload 2.7.1 as shipped serves the current directory, accepts any Host and any WebSocket Origin, offers an
+unauthenticated /forcereload, injects an inline script a strict CSP blocks, and ignores saves within 3 s of a
+reload (security guide, section 1). Here: only the output folder is served, foreign Host and Origin values are
+refused, there is no /forcereload, the reload script is an external file the page's CSP allows, and reloads
+are sent when our own rebuild finishes.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.handlers import StaticFileHandler as LivereloadStaticFileHandler
+from tornado import httputil, web
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+        "object-src 'none'"
+    ),
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), browsing-topics=()",
+    "Cache-Control": "no-store",
+}
+HEAD_END = b"</head>"
+BODY_OPEN = b"<body>"
+
+
+class PreviewState:
+    """What every handler shares: the served folder, the accepted host names, the current build problem."""
+
+    def __init__(self, root: Path, port: int, host: str) -> None:
+        self.root = root
+        self.port = port
+        self.host = host
+        self.problems: list[str] = []
+
+    def host_allowed(self, value: str) -> bool:
+        """Host header check against DNS rebinding: localhost names, or any IP literal, on our port."""
+        parsed = urlsplit(f"//{value}")
+        if parsed.port != self.port or not parsed.hostname:
+            return False
+        if parsed.hostname in ("localhost", self.host):
+            return True
+        try:
+            ipaddress.ip_address(parsed.hostname)
+        except ValueError:
+            return False
+        return True
+
+    def banner(self) -> bytes:
+        if not self.problems:
+            return b""
+        items = "".join(f"<li>{html.escape(problem)}</li>" for problem in self.problems[:20])
+        more = f"<p>and {len(self.problems) - 20} more.</p>" if len(self.problems) > 20 else ""
+        return (
+            '<div class="preview-error" role="alert"><p><strong>Preview not updated:</strong> fix this and save '
+            f"again; you are seeing the last version that built.</p><ul>{items}</ul>{more}</div>"
+        ).encode()
+
+
+class _Guarded(web.RequestHandler):
+    state: PreviewState
+
+    def initialize(self, **kwargs: Any) -> None:
+        self.state = kwargs.pop("state")
+        super().initialize(**kwargs)
+
+    def prepare(self) -> None:
+        if not self.state.host_allowed(self.request.host):
+            raise web.HTTPError(421, "unknown host")
+
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)
+        self.clear_header("Server")
+
+
+class SiteFileHandler(_Guarded, LivereloadStaticFileHandler):  # type: ignore[misc]
+    """Files of the built site only; 404 uses the site's own 404 page."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        page = self.state.root / "404.html"
+        if status_code == 404 and page.is_file():
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.finish(page.read_bytes())
+            return
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(
+            f"<!doctype html><html><head><title>{status_code}</title></head><body><p>{status_code}</p></body></html>"
+        )
+
+
+class ReloadScriptHandler(_Guarded, LiveReloadJSHandler):  # type: ignore[misc]
+    pass
+
+
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+    """The livereload protocol over a WebSocket; only pages from this server may connect."""
+
+    state: PreviewState
+
+    def initialize(self, state: PreviewState) -> None:
+        self.state = state
+
+    def check_origin(self, origin: str) -> bool:
+        parsed = urlsplit(origin)
+        return self.state.host_allowed(self.request.host) and parsed.netloc == self.request.host
+
+    def prepare(self) -> None:
+        if not self.state.host_allowed(self.request.host):
+            raise web.HTTPError(421, "unknown host")
+
+
+class InjectReload(web.OutputTransform):
+    """Adds the reload script (an external file, allowed by the CSP) and any build-problem notice to HTML."""
+
+    state: PreviewState
+
+    def transform_first_chunk(
+        self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes, finishing: bool
+    ) -> tuple[int, httputil.HTTPHeaders, bytes]:
+        if "html" in headers.get("Content-Type", "") and HEAD_END in chunk:
+            original = len(chunk)
+            script = f'<script src="/livereload.js?port={self.state.port}"></script>'.encode()
+            chunk = chunk.replace(HEAD_END, script + HEAD_END, 1)
+            banner = self.state.banner()
+            if banner and BODY_OPEN in chunk:
+                chunk = chunk.replace(BODY_OPEN, BODY_OPEN + banner, 1)
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(chunk) - original)
+        return status_code, headers, chunk
+
+
+def application(state: PreviewState) -> web.Application:
+    LiveReloadHandler.live_css = True  # a changed stylesheet is swapped in place, without a page reload
+    transform = type("ConfiguredInjectReload", (InjectReload,), {"state": state})
+    handlers: Sequence[Any] = [
+        (r"/livereload", ReloadSocket, {"state": state}),
+        (r"/livereload\.js", ReloadScriptHandler, {"state": state}),
+        (r"/(.*)", SiteFileHandler, {"state": state, "path": str(state.root), "default_filename": "index.html"}),
+    ]
+    return web.Application(handlers=list(handlers), transforms=[transform], compress_response=False)
+
+
+def reload_browsers(path: str) -> None:
+    """Tell every connected tab to reload (a stylesheet path reloads just that stylesheet)."""
+    LiveReloadHandler.reload_waiters(path)
