@@ -248,3 +248,34 @@ def test_busy_ports(project: Path) -> None:
         result = subprocess.run(command, capture_output=True, text=True, env=clean_env(), timeout=30, check=False)
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: port {port} is already in use; choose another with --port"
+
+
+def test_a_burst_of_saves_gives_at_most_two_rebuilds_and_the_last_save_wins(preview: Preview) -> None:
+    article = preview.project / "content" / "neck-pain.md"
+    original = article.read_text()
+    for number in range(8):
+        article.write_text(original.replace("Neck pain is common.", f"Neck pain, save {number}."))
+        time.sleep(0.005)
+    preview.wait_for_text("/neck-pain/", "Neck pain, save 7.")
+    time.sleep(1.0)
+    while preview.process.stderr and (line := preview.process.stderr.readline()):
+        preview.lines.append(line.rstrip("\n"))
+    assert 2 <= sum(1 for line in preview.lines if line.startswith("Built")) <= 3  # the first build + 1 or 2
+
+
+def test_listening_on_all_interfaces_warns(project: Path) -> None:
+    server = Preview(project, "--host", "0.0.0.0")
+    try:
+        assert any("warning: listening on 0.0.0.0" in line for line in server.lines)
+        assert server.get("/")[0] == 200
+    finally:
+        server.stop()
+
+
+def test_every_page_has_its_head_end_in_the_first_64_kib(preview: Preview) -> None:
+    from tests.sample_site import GOLDEN
+
+    for page in GOLDEN.rglob("*.html"):
+        assert page.read_bytes().find(b"</head>") in range(1, 65536), page
+    status, _, body = preview.get("/no-such-page/")
+    assert status == 404 and "livereload.js" in body

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.handlers import StaticFileHandler as LivereloadStaticFileHandler
 from tornado import httputil, web
+from tornado.websocket import WebSocketClosedError
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -143,7 +144,6 @@ class InjectReload(web.OutputTransform):
 
 
 def application(state: PreviewState) -> web.Application:
-    LiveReloadHandler.live_css = True  # a changed stylesheet is swapped in place, without a page reload
     transform = type("ConfiguredInjectReload", (InjectReload,), {"state": state})
     handlers: Sequence[Any] = [
         (r"/livereload", ReloadSocket, {"state": state}),
@@ -154,5 +154,11 @@ def application(state: PreviewState) -> web.Application:
 
 
 def reload_browsers(path: str) -> None:
-    """Tell every connected tab to reload (a stylesheet path reloads just that stylesheet)."""
-    LiveReloadHandler.reload_waiters(path)
+    """Tell every connected tab to reload (a stylesheet's name reloads just that stylesheet). Runs on the
+    server's IO loop. livereload's own `reload_waiters` also throttles reloads to one per 3 s, so it is not used."""
+    message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(message)
+        except WebSocketClosedError:
+            LiveReloadHandler.waiters.discard(waiter)

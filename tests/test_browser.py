@@ -1,0 +1,116 @@
+"""The preview in a real browser: Debian's Chromium driven by Playwright (no browser download)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from tests.test_serve import Preview
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium package is not installed")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Watched:
+    """A page with every console error and CSP violation it reports, and a count of navigations."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.navigations = 0
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("framenavigated", lambda frame: self._navigated(frame.parent_frame is None))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _navigated(self, main_frame: bool) -> None:
+        if main_frame:
+            self.navigations += 1
+
+    def csp_violations(self) -> int:
+        return int(self.page.evaluate("window.__violations || 0"))
+
+
+def open_watched(browser: Browser, url: str) -> Watched:
+    page = browser.new_page()
+    page.add_init_script(
+        "window.__violations = 0;"
+        "document.addEventListener('securitypolicyviolation', () => { window.__violations += 1; });"
+    )
+    watched = Watched(page)
+    page.goto(url)
+    page.wait_for_function("() => !!document.querySelector('script[src*=\"livereload.js\"]')")
+    time.sleep(0.5)  # let livereload.js open its WebSocket
+    return watched
+
+
+def test_saving_markdown_updates_the_open_tab(browser: Browser, project: Path) -> None:
+    server = Preview(project)
+    try:
+        watched = open_watched(browser, f"http://127.0.0.1:{server.port}/neck-pain/")
+        article = project / "content" / "neck-pain.md"
+        article.write_text(article.read_text().replace("Neck pain is common.", "Neck pain is changed live."))
+        watched.page.wait_for_selector("text=Neck pain is changed live.", timeout=20_000)
+        assert watched.errors == []
+        assert watched.csp_violations() == 0
+    finally:
+        server.stop()
+
+
+def test_broken_front_matter_shows_a_notice_until_fixed(browser: Browser, project: Path) -> None:
+    server = Preview(project)
+    try:
+        watched = open_watched(browser, f"http://127.0.0.1:{server.port}/neck-pain/")
+        article = project / "content" / "neck-pain.md"
+        good = article.read_text()
+        article.write_text(good.replace("type: condition", "type: [condition"))
+        notice = watched.page.wait_for_selector(".preview-error", timeout=20_000)
+        assert notice is not None
+        assert "content/neck-pain.md:4:" in notice.inner_text()
+        article.write_text(good)
+        watched.page.wait_for_selector(".preview-error", state="detached", timeout=20_000)
+        assert watched.csp_violations() == 0
+    finally:
+        server.stop()
+
+
+def test_stylesheet_change_applies_without_navigation(browser: Browser, project: Path) -> None:
+    server = Preview(project)
+    try:
+        watched = open_watched(browser, f"http://127.0.0.1:{server.port}/neck-pain/")
+        navigations = watched.navigations
+        css = project / "static" / "css" / "site.css"
+        css.write_text(css.read_text() + "\nh1 { letter-spacing: 7px; }\n")
+        watched.page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('h1')).letterSpacing === '7px'", timeout=20_000
+        )
+        assert watched.navigations == navigations
+        assert watched.errors == []
+    finally:
+        server.stop()
