@@ -96,4 +96,4 @@ def test_citations_are_numbered_and_link_both_ways(project: Path) -> None:
 def test_summary_line_and_no_progress_output_when_not_a_terminal(project: Path) -> None:
     result = run_build(project)
     assert result.stderr == ""
-    assert re.fullmatch(r"Built 9 pages \(10 files\) in \d+\.\d\d s into _site/\n", result.stdout)
+    assert re.fullmatch(r"Built 9 pages \(11 files\) in \d+\.\d\d s into _site/\n", result.stdout)
