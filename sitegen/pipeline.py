@@ -71,6 +71,8 @@ class BuildResult:
     seconds: float
     out_dir: str  # as editors see it: relative to the project when inside it
     warnings: list[Problem]
+    site: Site  # what was built, for the preview's incremental rebuilds
+    render_settings: RenderSettings
 
 
 def build_date() -> dt.date:
@@ -182,7 +184,15 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
     except BaseException:
         staging.discard()
         raise
-    return BuildResult(pages, pages + len(assets), time.perf_counter() - started, paths.shown(out_dir), warnings)
+    return BuildResult(
+        pages,
+        pages + len(assets),
+        time.perf_counter() - started,
+        paths.shown(out_dir),
+        warnings,
+        loaded.site,
+        setup.render,
+    )
 
 
 def _render_all(

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -279,3 +280,34 @@ def test_every_page_has_its_head_end_in_the_first_64_kib(preview: Preview) -> No
         assert page.read_bytes().find(b"</head>") in range(1, 65536), page
     status, _, body = preview.get("/no-such-page/")
     assert status == 404 and "livereload.js" in body
+
+
+def test_after_a_sequence_of_edits_the_preview_equals_a_fresh_build(project: Path, tmp_path: Path) -> None:
+    from sitegen.pipeline import BuildOptions, Paths, build_site
+    from tests.test_golden import tree
+
+    before = set(Path(tempfile.gettempdir()).glob("sitegen-preview-*"))
+    server = Preview(project)
+    try:
+        (served,) = set(Path(tempfile.gettempdir()).glob("sitegen-preview-*")) - before
+        content = project / "content"
+        neck = content / "neck-pain.md"
+        edits = [
+            lambda: neck.write_text(neck.read_text().replace("Neck pain is common.", "Neck pain is frequent.")),
+            lambda: neck.write_text(neck.read_text().replace("title: Neck pain", "title: A stiff neck")),
+            lambda: (content / "guides" / "extra.md").write_text(
+                (content / "guides" / "seeing-a-doctor.md").read_text().replace("Seeing a doctor", "Zebra page")
+            ),
+            lambda: (content / "guides" / "seeing-a-doctor.md").unlink(),
+            lambda: (project / "static" / "css" / "site.css").write_text("body { color: black; }\n"),
+        ]
+        for number, edit in enumerate(edits, start=2):
+            edit()
+            while sum(1 for line in server.lines if line.startswith("Built")) < number:
+                server.wait_for_line("Built")
+        fresh = tmp_path / "fresh"
+        options = BuildOptions(base_url=f"http://127.0.0.1:{server.port}/", force=True, hash_assets=False)
+        build_site(Paths.for_project(project, out=fresh), options)
+        assert tree(served / "site") == tree(fresh)
+    finally:
+        server.stop()

@@ -7,9 +7,9 @@ import logging
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -19,9 +19,10 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
-from sitegen.errors import SiteError, UsageError
-from sitegen.pipeline import BuildOptions, BuildResult, Paths, build_site
+from sitegen.errors import Severity, SiteError, UsageError
+from sitegen.pipeline import BuildOptions, Paths
 from sitegen.preview.http import PreviewState, application, reload_browsers
+from sitegen.preview.incremental import LiveSite, Update
 from sitegen.preview.watch import changes
 
 DEFAULT_PORT = 8000
@@ -89,35 +90,46 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
 
 
 class _Builder:
-    """Runs one build at a time and reports it to the terminal and the browser."""
+    """Runs one build at a time (a full one first, then only what each save changed) and reports it to the
+    terminal and the browser."""
 
     def __init__(self, paths: Paths, options: BuildOptions, state: PreviewState, say: Callable[[str], None]) -> None:
+        self.live = LiveSite(paths, options)
         self.paths = paths
-        self.options = options
         self.state = state
         self.say = say
 
-    def build(self) -> BuildResult | None:
+    def build(self, changed: set[Path] | None = None) -> str | None:
+        """Bring the preview up to date; the path browsers should reload, or None if the site has problems."""
+        started = time.perf_counter()
         try:
-            result = build_site(self.paths, self.options)
+            if changed is None:
+                result = self.live.full()
+                update = Update(result.pages, "*")
+                warnings = result.warnings
+            else:
+                update = self.live.apply(changed)
+                warnings = []
         except SiteError as exc:
-            self.state.problems = [problem.format() for problem in exc.problems]
-            for line in self.state.problems:
-                self.say(line)
+            self.state.problems = [problem.format() for problem in exc.problems if problem.severity is Severity.ERROR]
+            for problem in exc.problems:
+                self.say(problem.format())
             self.say("The preview shows the last version that built; fix the file and save again.")
             return None
         self.state.problems = []
-        for warning in result.warnings:
+        for warning in warnings:
             self.say(warning.format())
-        self.say(f"Built {result.pages} pages in {result.seconds:.2f} s")
-        return result
+        self.say(
+            f"Built {update.pages} page{'s' if update.pages != 1 else ''} in {time.perf_counter() - started:.2f} s"
+        )
+        return update.reload_path
 
     def watch(self, project: Paths, stop: threading.Event, loop: IOLoop) -> None:
         watched = [project.content_dir, project.templates_dir, project.static_dir, project.config_file]
         ignored = [self.paths.out_dir, project.out_dir]
+        failed = False
         for batch in changes(watched, ignored, stop):
-            result = self.build()
-            stylesheets = [path for path in batch if path.suffix == ".css" and path.is_relative_to(project.static_dir)]
-            target = stylesheets[0].name if result is not None and len(stylesheets) == len(batch) else "*"
-            loop.add_callback(reload_browsers, target)
-        sys.stdout.flush()
+            # After a failed build the output may lag behind several saves: rebuild in full to catch up.
+            path = self.build(None if failed else batch)
+            failed = path is None
+            loop.add_callback(reload_browsers, path or "*")

@@ -1,0 +1,172 @@
+"""Rebuild only what a save changed, with the same output a full build would give.
+
+An edit to one article's text re-renders that page alone. An edit that changes what other pages show of an
+article (its title, summary, dates, topics, address, status) also re-renders the pages whose neighbours
+changed and the listings, sitemap and feed, writing only files whose bytes differ. Templates, site.yml and
+added or removed assets need a full build. Site-wide near-duplicate warnings are left to full builds.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sitegen.articles.loader import find_collisions, find_missing_related, load_article
+from sitegen.checks.article import check_article
+from sitegen.errors import Problem, Severity, SiteError, display_path
+from sitegen.model import Article, OutputFile, Site
+from sitegen.pipeline import BuildOptions, BuildResult, Paths, build_site
+from sitegen.render.feed import render_feed
+from sitegen.render.pages import ArticleRenderer, Neighbours, plan_neighbours, render_listings
+from sitegen.render.sitemap import render_robots, render_sitemap
+
+
+@dataclass(frozen=True)
+class Update:
+    pages: int  # pages written
+    reload_path: str  # "*" for a page reload; a stylesheet's name to swap just that
+
+
+def listing_key(article: Article) -> tuple[object, ...]:
+    """Everything other pages (listings, neighbours, sitemap, feed) show of an article."""
+    meta = article.meta
+    return (
+        article.url_path,
+        meta.slug,
+        meta.title,
+        meta.summary,
+        meta.type,
+        meta.status,
+        meta.topics,
+        meta.last_reviewed,
+        meta.date_published,
+        meta.authors,
+        article.is_home and article.body,
+    )
+
+
+class LiveSite:
+    def __init__(self, paths: Paths, options: BuildOptions) -> None:
+        self.paths = paths
+        self.options = options
+        self.result: BuildResult | None = None
+        self.renderer: ArticleRenderer | None = None
+        self.articles: dict[str, Article] = {}
+        self.plans: dict[str, Neighbours] = {}
+
+    def full(self) -> BuildResult:
+        result = build_site(self.paths, self.options)
+        self.result = result
+        self.renderer = ArticleRenderer(result.render_settings)
+        self.articles = {article.source_path: article for article in result.site.articles}
+        self.plans = plan_neighbours(result.site)
+        return result
+
+    def apply(self, changed: Iterable[Path]) -> Update:
+        """Bring the output up to date after these files changed; SiteError (output untouched) on problems."""
+        changed = sorted(set(changed))
+        if self.result is None or self.renderer is None or any(self._needs_full(path) for path in changed):
+            result = self.full()
+            return Update(result.pages, "*")
+        content = [path for path in changed if path.is_relative_to(self.paths.content_dir)]
+        assets = [path for path in changed if path.is_relative_to(self.paths.static_dir)]
+        for asset in assets:
+            target = self.paths.out_dir / "assets" / asset.relative_to(self.paths.static_dir)
+            shutil.copyfile(asset, target)
+        if not content:
+            return Update(0, assets[0].name if len(assets) == 1 and assets[0].suffix == ".css" else "*")
+        return Update(self._apply_content(content), "*")
+
+    def _needs_full(self, path: Path) -> bool:
+        if path.is_relative_to(self.paths.content_dir):
+            return False
+        if path.is_relative_to(self.paths.static_dir):
+            target = self.paths.out_dir / "assets" / path.relative_to(self.paths.static_dir)
+            return not (path.is_file() and target.is_file())  # an added or removed asset changes asset()
+        return True  # templates, site.yml
+
+    def _apply_content(self, changed: list[Path]) -> int:
+        assert self.result is not None and self.renderer is not None
+        site = self.result.site
+        articles = dict(self.articles)
+        problems: list[Problem] = []
+        touched: list[str] = []
+        root = self.paths.project_root.resolve()
+        for path in changed:
+            relative = path.relative_to(self.paths.content_dir).as_posix()
+            articles.pop(relative, None)
+            if not path.is_file() or path.suffix != ".md":
+                continue
+            shown = display_path(path.resolve(), root)
+            article, found = load_article(
+                path, self.paths.content_dir, shown, site.config, site.build_date, self.options.drafts
+            )
+            if article is not None:
+                found = found + check_article(article, shown)[0]
+                articles[relative] = article
+                touched.append(relative)
+            problems.extend(found)
+        ordered = sorted(articles.values(), key=lambda article: article.url_path)
+        prefix = display_path(self.paths.content_dir.resolve(), root)
+        shown_articles = [_shown(article, prefix) for article in ordered]
+        problems += find_collisions(shown_articles) + find_missing_related(shown_articles)
+        if any(problem.severity is Severity.ERROR for problem in problems):
+            raise SiteError(problems)
+        new_site = Site(site.config, tuple(ordered), site.build_date)
+        old = {relative: listing_key(article) for relative, article in self.articles.items()}
+        new = {relative: listing_key(article) for relative, article in articles.items()}
+        outputs: list[OutputFile] = []
+        if old == new:
+            render = [articles[relative] for relative in touched if not articles[relative].is_home]
+            plans = self.plans
+        else:
+            plans = plan_neighbours(new_site)
+            render = [
+                a
+                for a in ordered
+                if not a.is_home and (a.source_path in touched or plans[a.url_path] != self.plans.get(a.url_path))
+            ]
+            outputs = render_listings(new_site, self.renderer)
+            outputs += [
+                render_sitemap(new_site, self.renderer.templates),
+                render_robots(new_site, self.renderer.templates),
+                render_feed(new_site, self.renderer.templates),
+            ]
+        outputs += [self.renderer.render(article, plans[article.url_path]) for article in render]
+        written = sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
+        for gone in {a.url_path for a in self.articles.values()} - {a.url_path for a in ordered}:
+            _remove_page(self.paths.out_dir, gone)
+        self.articles, self.plans = articles, plans
+        self.result = _with_site(self.result, new_site)
+        return written
+
+
+def _shown(article: Article, prefix: str) -> Article:
+    return replace(article, source_path=f"{prefix}/{article.source_path}")
+
+
+def _with_site(result: BuildResult, site: Site) -> BuildResult:
+    return replace(result, site=site)
+
+
+def _write_if_changed(root: Path, output: OutputFile) -> bool:
+    target = root / output.path
+    if target.is_file() and target.read_bytes() == output.data:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(output.data)
+    temporary.replace(target)  # readers see the old file or the new one, never half of one
+    return True
+
+
+def _remove_page(root: Path, url_path: str) -> None:
+    page = root / url_path / "index.html"
+    if page.is_file():
+        page.unlink()
+    folder = page.parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
