@@ -12,7 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -292,7 +292,7 @@ def test_after_a_sequence_of_edits_the_preview_equals_a_fresh_build(project: Pat
         (served,) = set(Path(tempfile.gettempdir()).glob("sitegen-preview-*")) - before
         content = project / "content"
         neck = content / "neck-pain.md"
-        edits = [
+        edits: list[Callable[[], object]] = [
             lambda: neck.write_text(neck.read_text().replace("Neck pain is common.", "Neck pain is frequent.")),
             lambda: neck.write_text(neck.read_text().replace("title: Neck pain", "title: A stiff neck")),
             lambda: (content / "guides" / "extra.md").write_text(
