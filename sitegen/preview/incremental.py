@@ -108,17 +108,35 @@ class LiveSite:
                 articles[relative] = article
                 touched.append(relative)
             problems.extend(found)
-        ordered = sorted(articles.values(), key=lambda article: article.url_path)
         prefix = display_path(self.paths.content_dir.resolve(), root)
-        shown_articles = [_shown(article, prefix) for article in ordered]
-        problems += find_collisions(shown_articles) + find_missing_related(shown_articles)
+        # Only the changed articles can differ in what other pages show of them.
+        same_listing = articles.keys() == self.articles.keys() and all(
+            listing_key(articles[relative]) == listing_key(self.articles[relative]) for relative in touched
+        )
+        if same_listing:  # the same slugs and addresses: only the edited articles' own links can break
+            ordered = list(site.articles) if not touched else sorted(articles.values(), key=lambda a: a.url_path)
+            slugs = frozenset(article.slug for article in ordered)
+            problems += [
+                Problem(
+                    f"{prefix}/{relative}",
+                    articles[relative].line_of("related"),
+                    "related",
+                    f"'{slug}' is not the slug of any page",
+                    "use the slug of an existing page, or remove it",
+                )
+                for relative in touched
+                for slug in articles[relative].meta.related
+                if slug not in slugs
+            ]
+        else:
+            ordered = sorted(articles.values(), key=lambda article: article.url_path)
+            shown_articles = [_shown(article, prefix) for article in ordered]
+            problems += find_collisions(shown_articles) + find_missing_related(shown_articles)
         if any(problem.severity is Severity.ERROR for problem in problems):
             raise SiteError(problems)
         new_site = Site(site.config, tuple(ordered), site.build_date)
-        old = {relative: listing_key(article) for relative, article in self.articles.items()}
-        new = {relative: listing_key(article) for relative, article in articles.items()}
         outputs: list[OutputFile] = []
-        if old == new:
+        if same_listing:
             render = [articles[relative] for relative in touched if not articles[relative].is_home]
             plans = self.plans
         else:
