@@ -311,3 +311,13 @@ def test_after_a_sequence_of_edits_the_preview_equals_a_fresh_build(project: Pat
         assert tree(served / "site") == tree(fresh)
     finally:
         server.stop()
+
+
+def test_a_broken_related_link_in_an_edit_is_reported(preview: Preview) -> None:
+    article = preview.project / "content" / "neck-pain.md"
+    article.write_text(article.read_text().replace("type: condition", "type: condition\nrelated: [nowhere]"))
+    line = preview.wait_for_line("related:")
+    assert line.strip() == (
+        "content/neck-pain.md:5: related: 'nowhere' is not the slug of any page "
+        "(use the slug of an existing page, or remove it)"
+    )

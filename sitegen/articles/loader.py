@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -162,9 +162,10 @@ def _folded(key: str) -> str:
     return unicodedata.normalize("NFC", key).casefold()
 
 
-def find_missing_related(articles: Iterable[Article]) -> list[Problem]:
+def find_missing_related(articles: Iterable[Article], slugs: Collection[str] | None = None) -> list[Problem]:
+    """`related` entries that name no page; `slugs` defaults to the slugs of `articles` themselves."""
     articles = list(articles)
-    slugs = {article.slug for article in articles}
+    slugs = {article.slug for article in articles} if slugs is None else slugs
     return [
         Problem(
             article.source_path,

@@ -116,18 +116,7 @@ class LiveSite:
         if same_listing:  # the same slugs and addresses: only the edited articles' own links can break
             ordered = list(site.articles) if not touched else sorted(articles.values(), key=lambda a: a.url_path)
             slugs = frozenset(article.slug for article in ordered)
-            problems += [
-                Problem(
-                    f"{prefix}/{relative}",
-                    articles[relative].line_of("related"),
-                    "related",
-                    f"'{slug}' is not the slug of any page",
-                    "use the slug of an existing page, or remove it",
-                )
-                for relative in touched
-                for slug in articles[relative].meta.related
-                if slug not in slugs
-            ]
+            problems += find_missing_related([_shown(articles[relative], prefix) for relative in touched], slugs)
         else:
             ordered = sorted(articles.values(), key=lambda article: article.url_path)
             shown_articles = [_shown(article, prefix) for article in ordered]
