@@ -318,6 +318,6 @@ def test_a_broken_related_link_in_an_edit_is_reported(preview: Preview) -> None:
     article.write_text(article.read_text().replace("type: condition", "type: condition\nrelated: [nowhere]"))
     line = preview.wait_for_line("related:")
     assert line.strip() == (
-        "content/neck-pain.md:6: related: 'nowhere' is not the slug of any page "
+        "content/neck-pain.md:4: related: 'nowhere' is not the slug of any page "
         "(use the slug of an existing page, or remove it)"
     )
