@@ -300,6 +300,12 @@ def test_after_a_sequence_of_edits_the_preview_equals_a_fresh_build(project: Pat
             ),
             lambda: (content / "guides" / "seeing-a-doctor.md").unlink(),
             lambda: (project / "static" / "css" / "site.css").write_text("body { color: black; }\n"),
+            lambda: (project / "templates" / "topic.html").write_text(
+                (project / "templates" / "topic.html").read_text().replace("<h1>", '<h1 class="topic-title">')
+            ),
+            lambda: (project / "templates" / "base.html").write_text(
+                (project / "templates" / "base.html").read_text().replace("Skip to main content", "Skip to content")
+            ),
         ]
         for number, edit in enumerate(edits, start=2):
             edit()

@@ -22,6 +22,10 @@ from sitegen.render.feed import render_feed
 from sitegen.render.pages import ArticleRenderer, Neighbours, plan_neighbours, render_listings
 from sitegen.render.sitemap import render_robots, render_sitemap
 
+SITE_PAGE_TEMPLATES = frozenset(
+    {"home.html", "topic.html", "topics.html", "404.html", "sitemap.xml", "feed.xml", "robots.txt"}
+)
+
 
 @dataclass(frozen=True)
 class Update:
@@ -70,6 +74,8 @@ class LiveSite:
         if self.result is None or self.renderer is None or any(self._needs_full(path) for path in changed):
             result = self.full()
             return Update(result.pages, "*")
+        if any(path.is_relative_to(self.paths.templates_dir) for path in changed):
+            return Update(self._rerender_site_pages(), "*")
         content = [path for path in changed if path.is_relative_to(self.paths.content_dir)]
         assets = [path for path in changed if path.is_relative_to(self.paths.static_dir)]
         for asset in assets:
@@ -82,10 +88,26 @@ class LiveSite:
     def _needs_full(self, path: Path) -> bool:
         if path.is_relative_to(self.paths.content_dir):
             return False
+        if path.is_relative_to(self.paths.templates_dir):
+            # Templates used only by the site-wide pages; article pages use the others (and base.html).
+            return path.relative_to(self.paths.templates_dir).as_posix() not in SITE_PAGE_TEMPLATES
         if path.is_relative_to(self.paths.static_dir):
             target = self.paths.out_dir / "assets" / path.relative_to(self.paths.static_dir)
             return not (path.is_file() and target.is_file())  # an added or removed asset changes asset()
         return True  # templates, site.yml
+
+    def _rerender_site_pages(self) -> int:
+        """A template of the home, topic, 404, sitemap, feed or robots page changed: render those again."""
+        assert self.result is not None
+        self.renderer = ArticleRenderer(self.result.render_settings)  # a fresh template environment
+        site = self.result.site
+        outputs = render_listings(site, self.renderer)
+        outputs += [
+            render_sitemap(site, self.renderer.templates),
+            render_robots(site, self.renderer.templates),
+            render_feed(site, self.renderer.templates),
+        ]
+        return sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
 
     def _apply_content(self, changed: list[Path]) -> int:
         assert self.result is not None and self.renderer is not None
