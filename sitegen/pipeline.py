@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related
-from sitegen.assets import collect_assets
+from sitegen.assets import Asset, collect_assets
 from sitegen.checks.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError, display_path
@@ -147,7 +147,14 @@ def _reserved_urls(articles: list[Article]) -> list[Problem]:
     ]
 
 
-def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback | None = None) -> BuildResult:
+EarlyHook = Callable[[Site, RenderSettings, list[Asset]], None]
+
+
+def build_site(
+    paths: Paths, options: BuildOptions, progress: ProgressCallback | None = None, on_loaded: EarlyHook | None = None
+) -> BuildResult:
+    """Build the site. `on_loaded` is called once everything is loaded and checked, before pages are rendered
+    (the preview uses it to start serving early)."""
     started = time.perf_counter()
     out_dir = check_output_dir(
         paths.out_dir, paths.project_root, (paths.content_dir, paths.templates_dir, paths.static_dir), options.force
@@ -175,6 +182,8 @@ def build_site(paths: Paths, options: BuildOptions, progress: ProgressCallback |
         )
         with Workers(setup, options.jobs, len(files), options.start_method) as workers:
             loaded = load_site(paths, config, files, workers)
+            if on_loaded is not None:
+                on_loaded(loaded.site, setup.render, assets)
             pages, warnings = _render_all(loaded, workers, staging.path, progress)
         for asset in assets:
             target = staging.path / asset.output_path

@@ -45,6 +45,8 @@ class Preview:
         )
         self.lines: list[str] = []
         self.wait_for_line("Previewing on")
+        if not any(line.startswith("Built") for line in self.lines):  # the first build ends in the background
+            self.wait_for_line("Built")
 
     def wait_for_line(self, text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
@@ -327,3 +329,32 @@ def test_a_broken_related_link_in_an_edit_is_reported(preview: Preview) -> None:
         "content/neck-pain.md:4: related: 'nowhere' is not the slug of any page "
         "(use the slug of an existing page, or remove it)"
     )
+
+
+def test_pages_are_served_while_the_first_build_is_still_rendering(project: Path) -> None:
+    from tests.test_safe_output import add_articles
+
+    add_articles(project, 400)
+    server = Preview.__new__(Preview)
+    server.project, server.port, server.lines = project, free_port(), []
+    command = [
+        sys.executable,
+        str(REPO / "build.py"),
+        "serve",
+        "--config",
+        str(project / "site.yml"),
+        "--port",
+        str(server.port),
+    ]
+    server.process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=clean_env()
+    )
+    try:
+        server.wait_for_line("Previewing on")
+        early = not any(line.startswith("Built") for line in server.lines)
+        status, _, body = server.get("/many/page-317/")
+        assert status == 200 and "Generated page 317" in body
+        server.wait_for_line("Built")
+        assert early, "the address should be printed before all 400 pages are rendered"
+    finally:
+        server.stop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +45,7 @@ class PreviewState:
         self.port = port
         self.host = host
         self.problems: list[str] = []
+        self.on_request: Callable[[str], None] | None = None  # lets the first build render pages on demand
 
     def host_allowed(self, value: str) -> bool:
         """Host header check against DNS rebinding: localhost names, or any IP literal, on our port."""
@@ -89,6 +90,13 @@ class _Guarded(web.RequestHandler):
 
 class SiteFileHandler(_Guarded, LivereloadStaticFileHandler):  # type: ignore[misc]
     """Files of the built site only; 404 uses the site's own 404 page."""
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        if self.state.on_request is not None:
+            self.state.on_request(path)
+        pending = super().get(path, include_body)
+        if pending is not None:
+            await pending
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         page = self.state.root / "404.html"

@@ -9,18 +9,21 @@ added or removed assets need a full build. Site-wide near-duplicate warnings are
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.articles.loader import find_collisions, find_missing_related, load_article
+from sitegen.assets import Asset
 from sitegen.checks.article import check_article
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, OutputFile, Site
-from sitegen.pipeline import BuildOptions, BuildResult, Paths, build_site
+from sitegen.pipeline import BuildOptions, BuildResult, EarlyHook, Paths, build_site
 from sitegen.render.feed import render_feed
-from sitegen.render.pages import ArticleRenderer, Neighbours, plan_neighbours, render_listings
+from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours, render_listings
 from sitegen.render.sitemap import render_robots, render_sitemap
+from sitegen.writer import MARKER, MARKER_TEXT
 
 SITE_PAGE_TEMPLATES = frozenset(
     {"home.html", "topic.html", "topics.html", "404.html", "sitemap.xml", "feed.xml", "robots.txt"}
@@ -59,14 +62,52 @@ class LiveSite:
         self.renderer: ArticleRenderer | None = None
         self.articles: dict[str, Article] = {}
         self.plans: dict[str, Neighbours] = {}
+        self._early: _EarlyPages | None = None
 
-    def full(self) -> BuildResult:
-        result = build_site(self.paths, self.options)
+    def full(self, on_loaded: EarlyHook | None = None) -> BuildResult:
+        result = build_site(self.paths, self.options, on_loaded=on_loaded)
         self.result = result
         self.renderer = ArticleRenderer(result.render_settings)
         self.articles = {article.source_path: article for article in result.site.articles}
         self.plans = plan_neighbours(result.site)
         return result
+
+    def serve_early(self, site: Site, settings: RenderSettings, assets: list[Asset]) -> None:
+        """Before the first build has rendered its pages: write the site-wide pages and assets into the served
+        folder, and render article pages when they are asked for. The finished build then replaces it all."""
+        out = self.paths.out_dir
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_bytes(MARKER_TEXT)
+        for asset in assets:
+            target = out / asset.output_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(asset.source, target)
+        renderer = ArticleRenderer(settings)
+        outputs = render_listings(site, renderer)
+        outputs += [
+            render_sitemap(site, renderer.templates),
+            render_robots(site, renderer.templates),
+            render_feed(site, renderer.templates),
+        ]
+        for output in outputs:
+            _write_if_changed(out, output)
+        self._early = _EarlyPages(renderer, {a.url_path: a for a in site.articles}, plan_neighbours(site))
+
+    def render_if_missing(self, request_path: str) -> None:
+        """Called for every request while the first build runs: render an article page not yet written."""
+        early = self._early
+        if early is None:
+            return
+        url_path = request_path.removesuffix("index.html").strip("/")
+        url_path = f"{url_path}/" if url_path else ""
+        article = early.articles.get(url_path)
+        if article is None or article.is_home or (self.paths.out_dir / url_path / "index.html").is_file():
+            return
+        with early.lock:
+            _write_if_changed(self.paths.out_dir, early.renderer.render(article, early.plans[url_path]))
+
+    def first_build_done(self) -> None:
+        self._early = None
 
     def apply(self, changed: Iterable[Path]) -> Update:
         """Bring the output up to date after these files changed; SiteError (output untouched) on problems."""
@@ -170,6 +211,14 @@ class LiveSite:
         self.articles, self.plans = articles, plans
         self.result = _with_site(self.result, new_site)
         return written
+
+
+@dataclass
+class _EarlyPages:
+    renderer: ArticleRenderer
+    articles: dict[str, Article]
+    plans: dict[str, Neighbours]
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def _shown(article: Article, prefix: str) -> Article:

@@ -14,13 +14,14 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
 from sitegen.errors import Severity, SiteError, UsageError
-from sitegen.pipeline import BuildOptions, Paths
+from sitegen.pipeline import BuildOptions, EarlyHook, Paths
 from sitegen.preview.http import PreviewState, application, reload_browsers
 from sitegen.preview.incremental import LiveSite, Update
 from sitegen.preview.watch import changes
@@ -66,13 +67,15 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     )
     state = PreviewState(site, port, options.host)
     builder = _Builder(replace(paths, out_dir=site), build_options, state, say)
-    builder.build()
-    server = HTTPServer(application(state))
-    server.add_sockets(sockets)
+    state.on_request = builder.live.render_if_missing
     loop = IOLoop.current()
     stop = threading.Event()
+    # Watching starts before the first build, so no save is missed; its rebuilds wait for that build.
     watcher = threading.Thread(target=builder.watch, args=(paths, stop, loop), daemon=True)
     watcher.start()
+    builder.start_first_build()
+    server = HTTPServer(application(state))
+    server.add_sockets(sockets)
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: loop.add_callback_from_signal(loop.stop))
     say(f"Previewing on {address} (Ctrl-C to stop)")
@@ -98,13 +101,35 @@ class _Builder:
         self.paths = paths
         self.state = state
         self.say = say
+        self.first: threading.Thread | None = None
+        self.loop: IOLoop | None = None
 
-    def build(self, changed: set[Path] | None = None) -> str | None:
+    def start_first_build(self) -> None:
+        """The first build runs in the background; this returns as soon as the site-wide pages are written
+        (article pages are then rendered when asked for) or the build has ended."""
+        ready = threading.Event()
+
+        def early(*args: Any) -> None:
+            self.live.serve_early(*args)
+            ready.set()
+
+        def run() -> None:
+            path = self.build(early=early)
+            self.live.first_build_done()
+            ready.set()
+            if path is not None and self.loop is not None:
+                self.loop.add_callback(reload_browsers, "*")
+
+        self.first = threading.Thread(target=run, daemon=True)
+        self.first.start()
+        ready.wait()
+
+    def build(self, changed: set[Path] | None = None, early: EarlyHook | None = None) -> str | None:
         """Bring the preview up to date; the path browsers should reload, or None if the site has problems."""
         started = time.perf_counter()
         try:
             if changed is None:
-                result = self.live.full()
+                result = self.live.full(on_loaded=early)
                 update = Update(result.pages, "*")
                 warnings = result.warnings
             else:
@@ -125,10 +150,14 @@ class _Builder:
         return update.reload_path
 
     def watch(self, project: Paths, stop: threading.Event, loop: IOLoop) -> None:
+        self.loop = loop
         watched = [project.content_dir, project.templates_dir, project.static_dir, project.config_file]
         ignored = [self.paths.out_dir, project.out_dir]
         failed = False
         for batch in changes(watched, ignored, stop):
+            if self.first is not None:
+                self.first.join()
+                failed = self.live.result is None
             # After a failed build the output may lag behind several saves: rebuild in full to catch up.
             path = self.build(None if failed else batch)
             failed = path is None
