@@ -121,6 +121,9 @@ def main() -> int:
             "peak memory under 400 MB at 10,000. For scale: Hugo about 500-600 ms per edit; MkDocs 4.9 s at",
             "1,000 articles and 23 s at 5,000. A text edit re-renders one page; edits that change what other",
             "pages show of an article (title, summary, dates, topics) also re-render listings, sitemap and feed.",
+            "The server starts answering once the site is loaded and its site-wide pages are written; article",
+            "pages render on demand until the first build has finished in the background. The slowest save in",
+            "the range is the first one, made while that build was still running: it waits for the build.",
         ]
     )
     report.update_section("Preview server", body)
