@@ -113,7 +113,7 @@ def main() -> int:
             f"Measured {time.strftime('%Y-%m-%d')} with `python benchmarks/serve_latency.py` "
             f"({args.edits} saves per size; each adds a sentence to one article's text).",
             "",
-            "| Articles | Start (first build, serving) | Median save-to-visible | Range | Peak memory (PSS) |",
+            "| Articles | Start (until the home page answers) | Median save-to-visible | Range | Peak memory (PSS) |",
             "|---:|---:|---:|---:|---:|",
             *rows,
             "",
