@@ -68,7 +68,7 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     state = PreviewState(site, port, options.host)
     builder = _Builder(replace(paths, out_dir=site), build_options, state, say)
     state.on_request = builder.live.render_if_missing
-    loop = IOLoop.current()
+    loop = builder.loop = IOLoop.current()
     stop = threading.Event()
     # Watching starts before the first build, so no save is missed; its rebuilds wait for that build.
     watcher = threading.Thread(target=builder.watch, args=(paths, stop, loop), daemon=True)
@@ -150,7 +150,6 @@ class _Builder:
         return update.reload_path
 
     def watch(self, project: Paths, stop: threading.Event, loop: IOLoop) -> None:
-        self.loop = loop
         watched = [project.content_dir, project.templates_dir, project.static_dir, project.config_file]
         ignored = [self.paths.out_dir, project.out_dir]
         failed = False
