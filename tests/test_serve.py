@@ -45,10 +45,11 @@ class Preview:
         )
         self.lines: list[str] = []
         self.wait_for_line("Previewing on")
-        if not any(line.startswith("Built") for line in self.lines):  # the first build ends in the background
-            self.wait_for_line("Built")
+        if not any(line.startswith(("Built", "The preview shows")) for line in self.lines):
+            self.wait_for_line(("Built", "The preview shows"))  # the first build ends in the background
 
-    def wait_for_line(self, text: str, timeout: float = 30) -> str:
+    def wait_for_line(self, text: str | tuple[str, ...], timeout: float = 30) -> str:
+        texts = (text,) if isinstance(text, str) else text
         deadline = time.monotonic() + timeout
         assert self.process.stderr is not None
         os.set_blocking(self.process.stderr.fileno(), False)
@@ -56,7 +57,7 @@ class Preview:
             line = self.process.stderr.readline()
             if line:
                 self.lines.append(line.rstrip("\n"))
-                if text in line:
+                if any(wanted in line for wanted in texts):
                     return line
             else:
                 time.sleep(0.02)
@@ -356,5 +357,21 @@ def test_pages_are_served_while_the_first_build_is_still_rendering(project: Path
         assert status == 200 and "Generated page 317" in body
         server.wait_for_line("Built")
         assert early, "the address should be printed before all 400 pages are rendered"
+    finally:
+        server.stop()
+
+
+def test_a_site_that_is_broken_at_start_is_served_with_the_notice_until_fixed(project: Path) -> None:
+    article = project / "content" / "neck-pain.md"
+    good = article.read_text()
+    article.write_text(good.replace("type: condition", "type: [condition"))
+    server = Preview(project)
+    try:
+        assert any(line.startswith("content/neck-pain.md:4:") for line in server.lines)
+        status, _, body = server.get("/")
+        assert status == 404 and "Preview not updated" in body and "content/neck-pain.md:4:" in body
+        article.write_text(good)
+        body = server.wait_for_text("/neck-pain/", "Neck pain is common.")
+        assert "Preview not updated" not in body
     finally:
         server.stop()
