@@ -66,3 +66,13 @@ def test_leftover_escapes_are_errors(project: Path) -> None:
 def test_escapes_inside_code_are_fine(project: Path) -> None:
     add_article(project, "code", "Type `C:\\new\\table` or:\n\n```\nprint('a\\nb')\n```")
     assert run_build(project).returncode == 0
+
+
+def test_a_paragraph_contained_in_a_longer_one_is_an_error(project: Path) -> None:
+    whole = f"Carpal tunnel syndrome squeezes a nerve at the wrist. {PARAGRAPH} Many people feel better soon."
+    add_article(project, "contained", f"{PARAGRAPH}\n\nA different paragraph in between.\n\n{whole}")
+    result = run_build(project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "content/contained.md:18: duplicates: repeats line 22 (every sentence also appears in a fuller paragraph)"
+    )

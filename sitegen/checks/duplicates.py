@@ -53,20 +53,23 @@ def _may_repeat(features: Sequence[Features]) -> bool:
     keys = [f.key for f in features if f.kind != HEADING]
     if len(set(keys)) != len(keys):
         return True  # an exact repeat
-    long = [f for f in features if f.substantial]
+    long = sorted((f for f in features if f.substantial), key=lambda f: len(f.key))
+    lengths = [len(f.key) for f in long]
+    cutoff = NEAR_DUPLICATE * 100
     for x, a in enumerate(long):
-        for b in long[x + 1 :]:
-            if within_reach(a.key, b.key, NEAR_DUPLICATE) and fuzz.ratio(
-                a.key, b.key, score_cutoff=NEAR_DUPLICATE * 100
-            ):
+        # Sorted by length, so once a longer key is out of reach, every later one is too.
+        for y in range(x + 1, len(long)):
+            if 2 * lengths[x] < NEAR_DUPLICATE * (lengths[x] + lengths[y]):
+                break
+            if fuzz.ratio(a.key, long[y].key, score_cutoff=cutoff):
                 return True
-    # A contained paragraph's opening words appear, as a run of words, in the longer paragraph that contains
+    # A contained paragraph's opening words appear, as a run of words, in a longer paragraph that contains
     # it, and so do all its other words.
     padded = [f" {f.key} " for f in long]
-    for part in long:
+    for x, part in enumerate(long):
         opening = " " + " ".join(part.tokens[:3]) + " "
-        for whole, text in zip(long, padded, strict=True):
-            if len(whole.tokens) > len(part.tokens) and opening in text and part.token_set <= whole.token_set:
+        for y in range(x + 1, len(long)):
+            if opening in padded[y] and len(long[y].tokens) > len(part.tokens) and part.token_set <= long[y].token_set:
                 return True
     return False
 
