@@ -375,3 +375,24 @@ def test_a_site_that_is_broken_at_start_is_served_with_the_notice_until_fixed(pr
         assert "Preview not updated" not in body
     finally:
         server.stop()
+
+
+def test_stopping_during_the_first_build_leaves_nothing(project: Path) -> None:
+    from tests.test_safe_output import add_articles
+
+    add_articles(project, 400)
+    before = set(Path(tempfile.gettempdir()).glob("sitegen-preview-*"))
+    command = [
+        sys.executable,
+        str(REPO / "build.py"),
+        "serve",
+        "--config",
+        str(project / "site.yml"),
+        "--port",
+        str(free_port()),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
+    time.sleep(0.4)  # inside start-up: the first build is loading or rendering
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert set(Path(tempfile.gettempdir()).glob("sitegen-preview-*")) == before

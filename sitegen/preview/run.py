@@ -58,6 +58,7 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     sockets, port = bind(options.host, options.port)
     for name in ("tornado.access", "tornado.general", "livereload"):  # writers need our lines, not request logs
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    signal.signal(signal.SIGTERM, _interrupt)  # until the server runs, a stop request ends start-up cleanly
     workdir = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
     site = workdir / "site"
     shown_host = "127.0.0.1" if options.host in ("0.0.0.0", "::") else options.host
@@ -70,26 +71,43 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     state.on_request = builder.live.render_if_missing
     loop = builder.loop = IOLoop.current()
     stop = threading.Event()
+    server: HTTPServer | None = None
     # Watching starts before the first build, so no save is missed; its rebuilds wait for that build.
     watcher = threading.Thread(target=builder.watch, args=(paths, stop, loop), daemon=True)
-    watcher.start()
-    builder.start_first_build()
-    server = HTTPServer(application(state))
-    server.add_sockets(sockets)
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: loop.add_callback_from_signal(loop.stop))
-    say(f"Previewing on {address} (Ctrl-C to stop)")
-    if options.open_browser:
-        threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
     try:
+        watcher.start()
+        builder.start_first_build()
+        server = HTTPServer(application(state))
+        server.add_sockets(sockets)
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: loop.add_callback_from_signal(loop.stop))
+        say(f"Previewing on {address} (Ctrl-C to stop)")
+        if options.open_browser:
+            threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
         loop.start()
+    except KeyboardInterrupt:
+        pass
     finally:
         stop.set()
-        server.stop()
+        if server is not None:
+            server.stop()
         watcher.join(timeout=1.5)
-        shutil.rmtree(workdir, ignore_errors=True)
+        _remove(workdir)
     say("Stopped.")
     return 0
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _remove(workdir: Path) -> None:
+    """The preview's folder; a first build still running in the background may add files meanwhile."""
+    for _ in range(5):
+        shutil.rmtree(workdir, ignore_errors=True)
+        if not workdir.exists():
+            return
+        time.sleep(0.1)
 
 
 class _Builder:
