@@ -115,16 +115,19 @@ class LiveSite:
         if self.result is None or self.renderer is None or any(self._needs_full(path) for path in changed):
             result = self.full()
             return Update(result.pages, "*")
-        if any(path.is_relative_to(self.paths.templates_dir) for path in changed):
-            return Update(self._rerender_site_pages(), "*")
+        written = 0
+        templates = [path for path in changed if path.is_relative_to(self.paths.templates_dir)]
+        if templates:
+            written += self._rerender_site_pages()
         content = [path for path in changed if path.is_relative_to(self.paths.content_dir)]
+        if content:
+            written += self._apply_content(content)
         assets = [path for path in changed if path.is_relative_to(self.paths.static_dir)]
         for asset in assets:
             target = self.paths.out_dir / "assets" / asset.relative_to(self.paths.static_dir)
             shutil.copyfile(asset, target)
-        if not content:
-            return Update(0, assets[0].name if len(assets) == 1 and assets[0].suffix == ".css" else "*")
-        return Update(self._apply_content(content), "*")
+        only_a_stylesheet = len(changed) == 1 and assets and assets[0].suffix == ".css"
+        return Update(written, assets[0].name if only_a_stylesheet else "*")
 
     def _needs_full(self, path: Path) -> bool:
         if path.is_relative_to(self.paths.content_dir):
