@@ -21,7 +21,7 @@ from sitegen.render.pages import RenderSettings, plan_neighbours, render_listing
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.render.views import TOPICS_DIR
 from sitegen.workers import Workers, WorkerSetup
-from sitegen.writer import Staging, check_output_dir, write_file
+from sitegen.writer import Staging, check_output_dir, make_folders_below, write_file
 
 RESERVED_URL_DIRS = (TOPICS_DIR, "assets", "pagefind")
 
@@ -187,7 +187,7 @@ def build_site(
             pages, warnings = _render_all(loaded, workers, staging.path, progress)
         for asset in assets:
             target = staging.path / asset.output_path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folders_below(staging.path, target.parent)
             shutil.copyfile(asset.source, target)
         staging.commit()
     except BaseException:

@@ -55,8 +55,16 @@ def write_file(stage: Path, output: OutputFile) -> None:
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise ValueError(f"refusing to write outside the output folder: {output.path!r}")
     path = stage.joinpath(*relative.parts)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders_below(stage, path.parent)
     path.write_bytes(output.data)
+
+
+def make_folders_below(root: Path, folder: Path) -> None:
+    """Create `folder` and any missing folders between it and `root`, but never `root` itself: if the
+    preview removed its folder while a build was still running, the build fails instead of recreating it."""
+    for part in reversed([folder, *folder.parents]):
+        if part.is_relative_to(root) and part != root:
+            part.mkdir(exist_ok=True)
 
 
 class Staging:

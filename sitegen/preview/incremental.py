@@ -23,7 +23,7 @@ from sitegen.pipeline import BuildOptions, BuildResult, EarlyHook, Paths, build_
 from sitegen.render.feed import render_feed
 from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours, render_listings
 from sitegen.render.sitemap import render_robots, render_sitemap
-from sitegen.writer import MARKER, MARKER_TEXT
+from sitegen.writer import MARKER, MARKER_TEXT, make_folders_below
 
 SITE_PAGE_TEMPLATES = frozenset(
     {"home.html", "topic.html", "topics.html", "404.html", "sitemap.xml", "feed.xml", "robots.txt"}
@@ -76,11 +76,11 @@ class LiveSite:
         """Before the first build has rendered its pages: write the site-wide pages and assets into the served
         folder, and render article pages when they are asked for. The finished build then replaces it all."""
         out = self.paths.out_dir
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(exist_ok=True)  # not its parent: if the preview was stopped meanwhile, fail instead
         (out / MARKER).write_bytes(MARKER_TEXT)
         for asset in assets:
             target = out / asset.output_path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folders_below(out, target.parent)
             shutil.copyfile(asset.source, target)
         renderer = ArticleRenderer(settings)
         outputs = render_listings(site, renderer)
@@ -236,7 +236,7 @@ def _write_if_changed(root: Path, output: OutputFile) -> bool:
     target = root / output.path
     if target.is_file() and target.read_bytes() == output.data:
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folders_below(root, target.parent)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(output.data)
     temporary.replace(target)  # readers see the old file or the new one, never half of one

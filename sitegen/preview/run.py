@@ -89,6 +89,7 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
         pass
     finally:
         stop.set()
+        builder.stopping.set()
         if server is not None:
             server.stop()
         watcher.join(timeout=1.5)
@@ -121,6 +122,7 @@ class _Builder:
         self.say = say
         self.first: threading.Thread | None = None
         self.loop: IOLoop | None = None
+        self.stopping = threading.Event()
 
     def start_first_build(self) -> None:
         """The first build runs in the background; this returns as soon as the site-wide pages are written
@@ -132,7 +134,12 @@ class _Builder:
             ready.set()
 
         def run() -> None:
-            path = self.build(early=early)
+            try:
+                path = self.build(early=early)
+            except OSError:
+                if self.stopping.is_set():
+                    return  # the preview stopped and removed its folder under the running build
+                raise
             self.live.first_build_done()
             ready.set()
             if path is not None and self.loop is not None:
