@@ -10,15 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related
+from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
 from sitegen.assets import Asset, collect_assets
 from sitegen.checks.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError, display_path
-from sitegen.model import Article, OutputFile, Site, SiteConfig
-from sitegen.render.feed import render_feed
-from sitegen.render.pages import RenderSettings, plan_neighbours, render_listings
-from sitegen.render.sitemap import render_robots, render_sitemap
+from sitegen.model import Article, Site, SiteConfig
+from sitegen.render.pages import RenderSettings, plan_neighbours
+from sitegen.render.site_pages import render_site_pages
 from sitegen.render.views import TOPICS_DIR
 from sitegen.workers import Workers, WorkerSetup
 from sitegen.writer import Staging, check_output_dir, make_folders_below, write_file
@@ -109,7 +108,7 @@ def load_site(paths: Paths, config: SiteConfig, files: list[Path], workers: Work
     loaded.sort(key=lambda pair: pair[0].url_path)
     articles = [article for article, _ in loaded]
     content_prefix = paths.shown(paths.content_dir)
-    shown_articles = [replace(article, source_path=f"{content_prefix}/{article.source_path}") for article in articles]
+    shown_articles = [shown_in_project(article, content_prefix) for article in articles]
     problems.extend(find_collisions(shown_articles))
     problems.extend(find_missing_related(shown_articles))
     problems.extend(_reserved_urls(shown_articles))
@@ -215,12 +214,7 @@ def _render_all(
     rendering = workers.render(tasks)
     warnings = loaded.warnings + loaded.duplicate_warnings()
     renderer = workers.local.renderer
-    outputs: list[OutputFile] = render_listings(site, renderer)
-    outputs += [
-        render_sitemap(site, renderer.templates),
-        render_robots(site, renderer.templates),
-        render_feed(site, renderer.templates),
-    ]
+    outputs = render_site_pages(site, renderer)
     problems: list[Problem] = []
     done = 0
     for chunk_problems, chunk_size in rendering:

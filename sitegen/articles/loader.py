@@ -136,6 +136,11 @@ def _url_path(relative: str, slug: str, shown_as: str, problems: list[Problem]) 
     return "/".join(parts) + "/" if parts else ""
 
 
+def shown_in_project(article: Article, content_prefix: str) -> Article:
+    """The article with its path as editors see it (prefixed by the content folder), for problem messages."""
+    return replace(article, source_path=f"{content_prefix}/{article.source_path}")
+
+
 def find_collisions(articles: Iterable[Article]) -> list[Problem]:
     """Two articles may not share a slug or a web address (compared after case folding and NFC normalisation)."""
     problems: list[Problem] = []

@@ -14,15 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen.articles.loader import find_collisions, find_missing_related, load_article
+from sitegen.articles.loader import find_collisions, find_missing_related, load_article, shown_in_project
 from sitegen.assets import Asset
 from sitegen.checks.article import check_article
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, OutputFile, Site
 from sitegen.pipeline import BuildOptions, BuildResult, EarlyHook, Paths, build_site
-from sitegen.render.feed import render_feed
-from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours, render_listings
-from sitegen.render.sitemap import render_robots, render_sitemap
+from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours
+from sitegen.render.site_pages import render_site_pages
 from sitegen.writer import MARKER, MARKER_TEXT, make_folders_below
 
 SITE_PAGE_TEMPLATES = frozenset(
@@ -83,12 +82,7 @@ class LiveSite:
             make_folders_below(out, target.parent)
             shutil.copyfile(asset.source, target)
         renderer = ArticleRenderer(settings)
-        outputs = render_listings(site, renderer)
-        outputs += [
-            render_sitemap(site, renderer.templates),
-            render_robots(site, renderer.templates),
-            render_feed(site, renderer.templates),
-        ]
+        outputs = render_site_pages(site, renderer)
         for output in outputs:
             _write_if_changed(out, output)
         self._early = _EarlyPages(renderer, {a.url_path: a for a in site.articles}, plan_neighbours(site))
@@ -145,12 +139,7 @@ class LiveSite:
         assert self.result is not None
         self.renderer = ArticleRenderer(self.result.render_settings)  # a fresh template environment
         site = self.result.site
-        outputs = render_listings(site, self.renderer)
-        outputs += [
-            render_sitemap(site, self.renderer.templates),
-            render_robots(site, self.renderer.templates),
-            render_feed(site, self.renderer.templates),
-        ]
+        outputs = render_site_pages(site, self.renderer)
         return sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
 
     def _apply_content(self, changed: list[Path]) -> int:
@@ -182,10 +171,12 @@ class LiveSite:
         if same_listing:  # the same slugs and addresses: only the edited articles' own links can break
             ordered = list(site.articles) if not touched else sorted(articles.values(), key=lambda a: a.url_path)
             slugs = frozenset(article.slug for article in ordered)
-            problems += find_missing_related([_shown(articles[relative], prefix) for relative in touched], slugs)
+            problems += find_missing_related(
+                [shown_in_project(articles[relative], prefix) for relative in touched], slugs
+            )
         else:
             ordered = sorted(articles.values(), key=lambda article: article.url_path)
-            shown_articles = [_shown(article, prefix) for article in ordered]
+            shown_articles = [shown_in_project(article, prefix) for article in ordered]
             problems += find_collisions(shown_articles) + find_missing_related(shown_articles)
         if any(problem.severity is Severity.ERROR for problem in problems):
             raise SiteError(problems)
@@ -201,12 +192,7 @@ class LiveSite:
                 for a in ordered
                 if not a.is_home and (a.source_path in touched or plans[a.url_path] != self.plans.get(a.url_path))
             ]
-            outputs = render_listings(new_site, self.renderer)
-            outputs += [
-                render_sitemap(new_site, self.renderer.templates),
-                render_robots(new_site, self.renderer.templates),
-                render_feed(new_site, self.renderer.templates),
-            ]
+            outputs = render_site_pages(new_site, self.renderer)
         outputs += [self.renderer.render(article, plans[article.url_path]) for article in render]
         written = sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
         for gone in {a.url_path for a in self.articles.values()} - {a.url_path for a in ordered}:
@@ -222,10 +208,6 @@ class _EarlyPages:
     articles: dict[str, Article]
     plans: dict[str, Neighbours]
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _shown(article: Article, prefix: str) -> Article:
-    return replace(article, source_path=f"{prefix}/{article.source_path}")
 
 
 def _with_site(result: BuildResult, site: Site) -> BuildResult:
