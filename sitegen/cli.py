@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--drafts", action="store_true", help="also build draft and in-review pages")
     build.add_argument("--force", action="store_true", help="allow an output folder outside the project")
+    build.add_argument("--no-search", action="store_true", help="skip the search index (faster; search page empty)")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
     build.set_defaults(run=_run_build)
     _add_import_command(commands)
@@ -175,7 +176,13 @@ def _run_build(options: argparse.Namespace) -> int:
     try:
         result = build_site(
             _paths(options),
-            BuildOptions(base_url=options.base_url, drafts=options.drafts, force=options.force, jobs=options.jobs),
+            BuildOptions(
+                base_url=options.base_url,
+                drafts=options.drafts,
+                force=options.force,
+                jobs=options.jobs,
+                search=not options.no_search,
+            ),
             counter,
         )
     finally:

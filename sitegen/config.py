@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sitegen.errors import Problem, SiteError
 from sitegen.fields import FieldReader
-from sitegen.model import Service, SiteConfig, Topic
+from sitegen.model import FooterLink, Service, SiteConfig, Topic
 from sitegen.source_file import read_text
 from sitegen.yaml_tree import Mapping, Node, Scalar, YamlError, parse
 
@@ -25,6 +25,7 @@ _KNOWN = (
     "topics",
     "publishers",
     "duplicate_allowlist",
+    "footer_links",
 )
 
 
@@ -69,6 +70,7 @@ def _read(fields: FieldReader, base_url_override: str) -> SiteConfig:
         duplicate_allowlist=frozenset(
             fields.items("duplicate_allowlist", _paragraph_hash, "a list of paragraph hashes from build warnings")
         ),
+        footer_links=fields.items("footer_links", _footer_link, "a list of links with title and path"),
     )
 
 
@@ -91,6 +93,19 @@ def _service(services: FieldReader | None, name: str) -> Service:
         name=service.text("name", required=True),
         phone=service.pattern(
             "phone", _PHONE, "digits and spaces only, e.g. 999 or 0300 123 4567", required=name != "non_urgent"
+        ),
+    )
+
+
+def _footer_link(item: Node, fields: FieldReader, label: str) -> FooterLink | None:
+    link = fields.sub_reader(item, label, "a link with title and path")
+    if link is None:
+        return None
+    link.reject_unknown(("title", "path"))
+    return FooterLink(
+        title=link.text("title", required=True, max_len=40),
+        path=link.pattern(
+            "path", r"([a-z0-9]+(-[a-z0-9]+)*/)*", "a page's address inside the site, e.g. privacy/", True
         ),
     )
 

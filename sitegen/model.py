@@ -20,6 +20,12 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class FooterLink:
+    title: str
+    path: str  # site-relative, e.g. "privacy/"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     name: str
     base_url: str  # always ends with "/"
@@ -33,6 +39,7 @@ class SiteConfig:
     feedback_url: str
     description: str
     duplicate_allowlist: frozenset[str] = frozenset()  # paragraph hashes allowed to repeat across articles
+    footer_links: tuple[FooterLink, ...] = ()  # trust pages linked from every page's footer
 
     @property
     def base_path(self) -> str:

@@ -18,11 +18,12 @@ from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, Site, SiteConfig
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
-from sitegen.render.views import TOPICS_DIR
+from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
+from sitegen.search_index import index_site
 from sitegen.workers import Workers, WorkerSetup
 from sitegen.writer import Staging, check_output_dir, make_folders_below, write_file
 
-RESERVED_URL_DIRS = (TOPICS_DIR, "assets", "pagefind")
+RESERVED_URL_DIRS = (TOPICS_DIR, SEARCH_DIR, "assets", "pagefind")
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -61,6 +62,7 @@ class BuildOptions:
     jobs: int = 0  # 0: one per core
     hash_assets: bool = True  # the preview keeps stable names so a changed stylesheet can be swapped in place
     start_method: str = ""  # multiprocessing start method; the preview, which has threads, uses forkserver
+    search: bool = True  # write the Pagefind search index
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,10 @@ def build_site(
             target = staging.path / asset.output_path
             make_folders_below(staging.path, target.parent)
             shutil.copyfile(asset.source, target)
+        if options.search:
+            search_problem = index_site(staging.path)
+            if search_problem is not None:
+                raise SiteError([search_problem])
         staging.commit()
     except BaseException:
         staging.discard()

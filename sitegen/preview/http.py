@@ -21,18 +21,9 @@ from livereload.handlers import StaticFileHandler as LivereloadStaticFileHandler
 from tornado import httputil, web
 from tornado.websocket import WebSocketClosedError
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-        "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
-        "object-src 'none'"
-    ),
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), browsing-topics=()",
-    "Cache-Control": "no-store",
-}
+from sitegen.security_policy import RESPONSE_HEADERS
+
+SECURITY_HEADERS = {**RESPONSE_HEADERS, "Cache-Control": "no-store"}
 HEAD_END = b"</head>"
 BODY_OPEN = b"<body>"
 

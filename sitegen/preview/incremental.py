@@ -25,7 +25,7 @@ from sitegen.render.site_pages import render_site_pages
 from sitegen.writer import MARKER, MARKER_TEXT, make_folders_below
 
 SITE_PAGE_TEMPLATES = frozenset(
-    {"home.html", "topic.html", "topics.html", "404.html", "sitemap.xml", "feed.xml", "robots.txt"}
+    {"home.html", "topic.html", "topics.html", "404.html", "search.html", "sitemap.xml", "feed.xml", "robots.txt"}
 )
 
 

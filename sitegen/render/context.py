@@ -32,6 +32,10 @@ class SiteView(TypedDict):
     urgent: ServiceView
     non_urgent: ServiceView
     topics: list[TopicLink]
+    footer_links: list[Link]
+    search_url: str
+    content_security_policy: str
+    referrer_policy: str
 
 
 class Link(TypedDict):
@@ -86,6 +90,7 @@ class CareView(TypedDict):
 class PageView(TypedDict):
     title: str
     medical_name: str
+    aliases: list[str]
     summary: str
     type: str
     status: str
@@ -151,6 +156,12 @@ class TopicIndexContext(TypedDict):
 
 class NotFoundContext(TypedDict):
     site: SiteView
+
+
+class SearchContext(TypedDict):
+    site: SiteView
+    breadcrumbs: list[Link]
+    canonical_url: str
 
 
 class SitemapEntry(TypedDict):

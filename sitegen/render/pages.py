@@ -18,6 +18,7 @@ from sitegen.render.context import (
     HomeContext,
     Link,
     NotFoundContext,
+    SearchContext,
     SourceView,
     TocView,
     TopicContext,
@@ -196,6 +197,12 @@ def render_listings(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:
     outputs.append(_page("", templates.render("home.html", home)))
     not_found: NotFoundContext = {"site": site_view}
     outputs.append(OutputFile("404.html", templates.render("404.html", not_found).encode("utf-8")))
+    search: SearchContext = {
+        "site": site_view,
+        "breadcrumbs": [home_crumb],
+        "canonical_url": views.absolute_url(config, views.SEARCH_DIR + "/"),
+    }
+    outputs.append(_page(views.SEARCH_DIR + "/", templates.render("search.html", search)))
     return outputs
 
 

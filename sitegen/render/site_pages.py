@@ -1,4 +1,5 @@
-"""The pages made from the whole site rather than one article: home, topics, 404, sitemap, robots.txt, feed."""
+"""The pages made from the whole site rather than one article: home, topics, search, 404, sitemap,
+robots.txt, feed, and the `_headers` file."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from sitegen.model import OutputFile, Site
 from sitegen.render.feed import render_feed
 from sitegen.render.pages import ArticleRenderer, render_listings
 from sitegen.render.sitemap import render_robots, render_sitemap
+from sitegen.security_policy import headers_file
 
 
 def render_site_pages(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:
@@ -14,4 +16,5 @@ def render_site_pages(site: Site, renderer: ArticleRenderer) -> list[OutputFile]
         render_sitemap(site, renderer.templates),
         render_robots(site, renderer.templates),
         render_feed(site, renderer.templates),
+        OutputFile("_headers", headers_file().encode("utf-8")),
     ]

@@ -16,6 +16,7 @@ from sitegen.render.context import (
     SiteView,
     TopicLink,
 )
+from sitegen.security_policy import CONTENT_SECURITY_POLICY, REFERRER_POLICY
 
 _MONTHS = (
     "January",
@@ -32,6 +33,7 @@ _MONTHS = (
     "December",
 )
 TOPICS_DIR = "topics"
+SEARCH_DIR = "search"
 
 
 def human_date(day: dt.date) -> str:
@@ -77,6 +79,10 @@ def site_view(config: SiteConfig) -> SiteView:
         "urgent": service_view(config.urgent),
         "non_urgent": service_view(config.non_urgent),
         "topics": [topic_link(config, topic) for topic in config.topics],
+        "footer_links": [{"title": link.title, "url": page_url(config, link.path)} for link in config.footer_links],
+        "search_url": page_url(config, SEARCH_DIR + "/"),
+        "content_security_policy": CONTENT_SECURITY_POLICY,
+        "referrer_policy": REFERRER_POLICY,
     }
 
 
@@ -115,6 +121,7 @@ def page_view(config: SiteConfig, article: Article, content_dir_in_repo: str) ->
     return {
         "title": meta.title,
         "medical_name": meta.medical_name,
+        "aliases": list(meta.aliases),
         "summary": meta.summary,
         "type": meta.type,
         "status": meta.status,
