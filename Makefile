@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup site preview serve browser test golden bench clean
+.PHONY: setup site preview serve browser tools test golden bench lighthouse clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,16 @@ serve: preview
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: setup browser
+# The W3C Nu HTML Checker (npm vnu-jar) runs on Java; both are installed here when missing.
+VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU):
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --prefix .tools --no-save --no-audit --no-fund --ignore-scripts -E vnu-jar@26.9.27 >/dev/null
+
+tools: $(VNU)
+
+test: setup browser tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -39,5 +48,10 @@ bench: setup
 	$(BIN)/python benchmarks/dedupe_scale.py
 	$(BIN)/python benchmarks/near_duplicate_threshold.py
 
+# Lighthouse 12.2.3 (13 needs Node 22) with Debian's chromium, on the home page and an article.
+lighthouse: setup browser
+	npm install --prefix .tools/lighthouse --no-save --no-audit --no-fund -E lighthouse@12.2.3 >/dev/null
+	$(BIN)/python benchmarks/lighthouse.py
+
 clean:
-	rm -rf _site ._site.staging-* benchmarks/.work
+	rm -rf _site ._site.staging-* benchmarks/.work .tools

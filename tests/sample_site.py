@@ -46,7 +46,7 @@ def regenerate_golden() -> None:
     if work.exists():
         shutil.rmtree(work)
     project = make_project(work)
-    result = run_build(project)
+    result = run_build(project, "--no-search")
     if result.returncode != 0:
         raise SystemExit(result.stderr)
     if GOLDEN.exists():

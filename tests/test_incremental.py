@@ -8,7 +8,8 @@ from sitegen.pipeline import BuildOptions, Paths, build_site
 from sitegen.preview.incremental import LiveSite
 from tests.test_golden import tree
 
-OPTIONS = BuildOptions(base_url="http://127.0.0.1:9/", force=True, hash_assets=False)
+# Saves do not refresh the search index (Pagefind re-indexes the whole site), so these builds skip it.
+OPTIONS = BuildOptions(base_url="http://127.0.0.1:9/", force=True, hash_assets=False, search=False)
 
 
 def test_a_template_and_an_article_saved_together(project: Path, tmp_path: Path) -> None:

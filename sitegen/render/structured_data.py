@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sitegen.model import Article, SiteConfig
+from sitegen.model import About, Article, Ref, SiteConfig
 from sitegen.render.context import Link, SourceView
 
 
@@ -21,7 +21,8 @@ def article_json_ld(config: SiteConfig, article: Article, sources: list[SourceVi
         "inLanguage": meta.language,
         "datePublished": meta.date_published.isoformat(),
         "lastReviewed": meta.last_reviewed.isoformat(),
-        "audience": {"@type": "PeopleAudience", "audienceType": meta.audience},
+        "@id": url + "#page",
+        "medicalAudience": {"@type": "MedicalAudience", "audienceType": _AUDIENCES[meta.audience]},
         "author": [{"@type": "Organization", "name": person.name} for person in meta.authors],
         "publisher": {"@type": "Organization", "name": config.name, "url": config.base_url},
         "citation": [
@@ -37,13 +38,41 @@ def article_json_ld(config: SiteConfig, article: Article, sources: list[SourceVi
         },
     }
     if meta.about is not None:
-        about: dict[str, Any] = {"@type": meta.about.schema_type, "name": meta.about.name}
-        if meta.aliases:
-            about["alternateName"] = list(meta.aliases)
-        page["about"] = about
+        page["about"] = _about(meta.about, meta.aliases)
+        if meta.about.specialty:
+            page["specialty"] = [f"https://schema.org/{name}" for name in meta.about.specialty]
     if meta.reviewers:
-        page["reviewedBy"] = [{"@type": "Person", "name": person.name} for person in meta.reviewers]
+        page["reviewedBy"] = [
+            {"@type": "Person", "name": person.name, "jobTitle": person.role, "honorificSuffix": person.credentials}
+            for person in meta.reviewers
+        ]
     return to_script_json(page)
+
+
+_AUDIENCES = {"patient": "Patient", "carer": "Patient", "clinician": "Clinician"}
+# Front-matter list -> (schema.org property, type of each item)
+_ABOUT_LISTS = (
+    ("causes", "cause", "MedicalCause"),
+    ("symptoms", "signOrSymptom", "MedicalSymptom"),
+    ("treatments", "possibleTreatment", "MedicalTherapy"),
+    ("risk_factors", "riskFactor", "MedicalRiskFactor"),
+    ("tests", "typicalTest", "MedicalTest"),
+)
+
+
+def _about(about: About, aliases: tuple[str, ...]) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": about.schema_type, "name": about.name}
+    if aliases:
+        data["alternateName"] = list(aliases)
+    for field, prop, item_type in _ABOUT_LISTS:
+        refs: tuple[Ref, ...] = getattr(about, field)
+        if refs:
+            data[prop] = [{"@type": item_type, "name": ref.name} for ref in refs]
+    if about.codes:
+        data["code"] = [
+            {"@type": "MedicalCode", "codeValue": code.value, "codingSystem": code.system} for code in about.codes
+        ]
+    return data
 
 
 def to_script_json(data: Any) -> str:
