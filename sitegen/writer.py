@@ -56,7 +56,11 @@ def write_file(stage: Path, output: OutputFile) -> None:
         raise ValueError(f"refusing to write outside the output folder: {output.path!r}")
     path = stage.joinpath(*relative.parts)
     make_folders_below(stage, path.parent)
-    path.write_bytes(output.data)
+    # Write beside, then rename: the preview rewrites pages while they are being served, and a reader must
+    # see the old page or the new one, never half of one.
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    partial.write_bytes(output.data)
+    partial.replace(path)
 
 
 def make_folders_below(root: Path, folder: Path) -> None:

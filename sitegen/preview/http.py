@@ -89,6 +89,21 @@ class SiteFileHandler(_Guarded, LivereloadStaticFileHandler):  # type: ignore[mi
         if pending is not None:
             await pending
 
+    # Read each file once per request, so its length and its bytes always agree even when a save replaces it
+    # between tornado's stat() and open().
+    def _snapshot(self) -> bytes:
+        data: bytes | None = getattr(self, "_snapshot_data", None)
+        if data is None:
+            data = Path(self.absolute_path).read_bytes()
+            self._snapshot_data = data
+        return data
+
+    def get_content_size(self) -> int:
+        return len(self._snapshot())
+
+    def get_content(self, abspath: str, start: int | None = None, end: int | None = None) -> bytes:
+        return self._snapshot()[start:end]
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         page = self.state.root / "404.html"
         if status_code == 404 and page.is_file():
