@@ -41,6 +41,7 @@ def check(body: str, body_line: int, sources: Iterable[Source], sources_line: in
             "sources",
             f"[^{source_id}] cites a source that is not listed",
             f"add a source with id: {source_id}, or fix the marker",
+            code="SRC001",
         )
         for source_id, line in cited
         if source_id not in known
@@ -53,6 +54,7 @@ def check(body: str, body_line: int, sources: Iterable[Source], sources_line: in
             "sources",
             f"'{source_id}' is listed but never cited",
             f"cite it in the text as [^{source_id}] or remove it",
+            code="SRC002",
         )
         for source_id in sorted(known - used)
     )

@@ -7,9 +7,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sitegen.articles.schema import TYPES as ARTICLE_TYPES
 from sitegen.checks.duplicates import MAX_WARNINGS_SHOWN
-from sitegen.errors import Problem, Severity, SiteError, UsageError
+from sitegen.checks.report import FORMATS, render
+from sitegen.checks.run import CheckOptions, run_check
+from sitegen.errors import Problem, Severity, SiteError, UsageError, display_path
+from sitegen.gitinfo import changed_files
 from sitegen.importer.run import ImportOptions, plan_import, summary, write_articles, write_report
+from sitegen.new_article import NewArticle, write_new_article
 from sitegen.pipeline import BuildOptions, Paths, build_site
 from sitegen.preview.run import DEFAULT_PORT, ServeOptions, serve
 from sitegen.progress import Counter
@@ -78,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
     build.set_defaults(run=_run_build)
     _add_import_command(commands)
+    _add_check_command(commands)
+    _add_new_command(commands)
     _add_serve_command(commands)
     parser.set_defaults(run=lambda _: _usage(parser))
     return parser
@@ -96,6 +103,67 @@ def _add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     command.add_argument("--report", type=Path, metavar="FILE.json", help="write every decision to this JSON file")
     command.add_argument("--force", action="store_true", help="overwrite articles that already exist")
     command.set_defaults(run=_run_import)
+
+
+def _add_check_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "check",
+        help="check every article and report all problems (writes nothing)",
+        description="Load the whole site as the build does, writing nothing, and report every problem with a "
+        "code, file:line:column, a plain message and how to fix it. Exit 1 if there is any error.",
+    )
+    _add_site_options(command)
+    command.add_argument("files", nargs="*", type=Path, help="only report per-file problems in these files")
+    command.add_argument("--format", choices=FORMATS, default="text", help="text (default), github or json")
+    command.add_argument("--changed-since", metavar="REF", help="only per-file problems in files changed since REF")
+    command.add_argument("--external-links", action="store_true", help="also open every source address (slow)")
+    command.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
+    command.set_defaults(run=_run_check)
+
+
+def _run_check(options: argparse.Namespace) -> int:
+    paths = _paths(options)
+    root = paths.project_root.resolve()
+    only: set[str] | None = None
+    if options.files:
+        only = {display_path(path.resolve(), root) for path in options.files}
+    if options.changed_since:
+        changed = changed_files(root, options.changed_since)
+        if changed is None:
+            raise UsageError(f"--changed-since: '{options.changed_since}' is not a commit git can find here")
+        shown = {display_path(path, root) for path in changed}
+        only = shown if only is None else only & shown
+    result = run_check(
+        paths,
+        CheckOptions(
+            only=frozenset(only) if only is not None else None,
+            external_links=options.external_links,
+            jobs=options.jobs,
+        ),
+    )
+    sys.stdout.write(render(result.problems, result.files, options.format))
+    return EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in result.problems) else EXIT_OK
+
+
+def _add_new_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "new",
+        help="start a new draft article",
+        description="Write a new draft article with every required field filled with a TODO placeholder; "
+        "`check` lists each placeholder until it is replaced.",
+    )
+    _add_site_options(command)
+    command.add_argument("title", help='the page title in plain language, e.g. "Carpal tunnel syndrome"')
+    command.add_argument("--type", required=True, choices=ARTICLE_TYPES, help="kind of page")
+    command.add_argument("--folder", default="", help="sub-folder of content/, e.g. conditions")
+    command.add_argument("--topic", help="topic slug from site.yml (default: the first topic)")
+    command.set_defaults(run=_run_new)
+
+
+def _run_new(options: argparse.Namespace) -> int:
+    path = write_new_article(_paths(options), NewArticle(options.title, options.type, options.folder, options.topic))
+    print(f"Wrote {path}: replace every TODO, then run `python build.py check`.")
+    return EXIT_OK
 
 
 def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

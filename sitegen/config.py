@@ -26,6 +26,7 @@ _KNOWN = (
     "publishers",
     "duplicate_allowlist",
     "footer_links",
+    "require_clinical_review",
 )
 
 
@@ -71,6 +72,7 @@ def _read(fields: FieldReader, base_url_override: str) -> SiteConfig:
             fields.items("duplicate_allowlist", _paragraph_hash, "a list of paragraph hashes from build warnings")
         ),
         footer_links=fields.items("footer_links", _footer_link, "a list of links with title and path"),
+        require_clinical_review=fields.flag("require_clinical_review"),
     )
 
 

@@ -31,8 +31,8 @@ class FieldReader:
         self._values = {key.value: (key, value) for key, value in node.items}
 
     # ----- bookkeeping
-    def error(self, line: int, name: str, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.path, line, self.prefix + name, message, hint))
+    def error(self, line: int, name: str, message: str, hint: str = "", code: str = "") -> None:
+        self.problems.append(Problem(self.path, line, self.prefix + name, message, hint, code=code))
 
     def has(self, name: str) -> bool:
         return name in self._values and not _is_empty(self._values[name][1])

@@ -40,6 +40,7 @@ class SiteConfig:
     description: str
     duplicate_allowlist: frozenset[str] = frozenset()  # paragraph hashes allowed to repeat across articles
     footer_links: tuple[FooterLink, ...] = ()  # trust pages linked from every page's footer
+    require_clinical_review: bool = False  # `check` fails (not warns) on pages no clinician has signed off
 
     @property
     def base_path(self) -> str:

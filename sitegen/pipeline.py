@@ -15,6 +15,7 @@ from sitegen.assets import Asset, collect_assets
 from sitegen.checks.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError, display_path
+from sitegen.gitinfo import is_shallow, last_commit_dates, repository_root
 from sitegen.model import Article, Site, SiteConfig
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
@@ -113,13 +114,34 @@ def load_site(paths: Paths, config: SiteConfig, files: list[Path], workers: Work
     shown_articles = [shown_in_project(article, content_prefix) for article in articles]
     problems.extend(find_collisions(shown_articles))
     problems.extend(find_missing_related(shown_articles))
-    problems.extend(_reserved_urls(shown_articles))
+    problems.extend(reserved_url_problems(shown_articles))
     if any(problem.severity is Severity.ERROR for problem in problems):
         raise SiteError(problems)
     site = Site(config, tuple(articles), workers.local.setup.build_date)
     return LoadedSite(
         site, problems, [fingerprint for _, fingerprint in loaded], [a.source_path for a in shown_articles]
     )
+
+
+def content_history(paths: Paths) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
+    """Each article's last commit date ("Last updated"), keyed by its path inside content/. None in a shallow
+    clone, where every file would get the clone's date: that is a warning, since it is easy to fix in CI."""
+    content = paths.content_dir.resolve()
+    top = repository_root(content)
+    if top is None:
+        return (), []
+    if is_shallow(top):
+        warning = Problem(
+            paths.shown(paths.content_dir),
+            0,
+            "",
+            "is in a shallow git clone, so pages show no 'Last updated' date",
+            "fetch the full history (actions/checkout with fetch-depth: 0)",
+            Severity.WARNING,
+        )
+        return (), [warning]
+    dates = last_commit_dates(content)
+    return tuple(sorted((path.relative_to(content).as_posix(), day.isoformat()) for path, day in dates.items())), []
 
 
 def content_files(paths: Paths) -> list[Path]:
@@ -133,7 +155,7 @@ def content_files(paths: Paths) -> list[Path]:
     return files
 
 
-def _reserved_urls(articles: list[Article]) -> list[Problem]:
+def reserved_url_problems(articles: list[Article]) -> list[Problem]:
     return [
         Problem(
             article.source_path,
@@ -141,6 +163,7 @@ def _reserved_urls(articles: list[Article]) -> list[Problem]:
             "",
             f"its web address would clash with the site's own /{reserved}/ pages",
             "move or rename the file",
+            code="LNK004",
         )
         for article in articles
         for reserved in RESERVED_URL_DIRS
@@ -165,6 +188,7 @@ def build_site(
     if asset_problems:
         raise SiteError(asset_problems)
     files = content_files(paths)
+    last_updated, history_warnings = content_history(paths)
     staging = Staging(out_dir)
     try:
         setup = WorkerSetup(
@@ -174,6 +198,7 @@ def build_site(
                 asset_urls=tuple((a.name, config.base_path + a.output_path) for a in assets),
                 content_dir_in_repo=paths.shown(paths.content_dir),
                 shown_root=paths.project_root.resolve(),
+                last_updated=last_updated,
             ),
             content_dir=paths.content_dir,
             project_root=paths.project_root,
@@ -203,7 +228,7 @@ def build_site(
         pages + len(assets),
         time.perf_counter() - started,
         paths.shown(out_dir),
-        warnings,
+        history_warnings + warnings,
         loaded.site,
         setup.render,
     )

@@ -158,6 +158,7 @@ def find_collisions(articles: Iterable[Article]) -> list[Problem]:
                     "slug",
                     f"has the same {what} as {twin.source_path}",
                     "give one of them another slug or file name",
+                    code="LNK004",
                 )
             )
     return problems
@@ -178,6 +179,7 @@ def find_missing_related(articles: Iterable[Article], slugs: Collection[str] | N
             "related",
             f"'{slug}' is not the slug of any page",
             "use the slug of an existing page, or remove it",
+            code="LNK003",
         )
         for article in articles
         for slug in article.meta.related

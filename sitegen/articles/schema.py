@@ -125,6 +125,17 @@ def _topics(fields: FieldReader, config: SiteConfig) -> tuple[str, ...]:
     return topics
 
 
+def _source_url(source: FieldReader) -> str:
+    url = source.text("url", required=True)
+    if url and not re.fullmatch(r"https://[^\s\"'<>]+", url):
+        scheme = "an http: address" if url.startswith("http://") else "not an https: address"
+        source.error(
+            source.line_of("url"), "url", f"'{url}' is {scheme}", "use the https: address of the source", "SRC003"
+        )
+        return ""
+    return url
+
+
 def _check_dates(fields: FieldReader, meta: FrontMatter, build_date: dt.date) -> None:
     if dt.date.min in (meta.date_published, meta.last_reviewed, meta.next_review_due):
         return
@@ -186,7 +197,7 @@ def _source_reader(config: SiteConfig):  # type: ignore[no-untyped-def]
             id=source.pattern("id", SLUG_PATTERN, "lower-case letters, digits and hyphens, e.g. nhs-pins", True),
             title=source.text("title", required=True),
             publisher=publisher,
-            url=source.pattern("url", r"https://[^\s\"'<>]+", "sources must be https: addresses", True),
+            url=_source_url(source),
             accessed=source.date("accessed", required=True) or dt.date.min,
             kind=source.choice("kind", SOURCE_KINDS, required=True),
         )

@@ -42,6 +42,7 @@ def duplicates_in_article(units: Sequence[Unit], features: Sequence[Features], s
             "duplicates",
             f"repeats line {d.other_line} ({d.reason})",
             "delete one of the two copies, or reword one if both are needed",
+            code="DUP001",
         )
         for d in deduplicate(units).removed
         if d.rule != "empty heading"
@@ -112,6 +113,7 @@ def duplicates_across_articles(
                 f"reword or remove one; if both are intended, add {paragraph_hash(a.key)} to duplicate_allowlist "
                 "in site.yml",
                 Severity.WARNING,
+                code="DUP002",
             )
         )
     return warnings

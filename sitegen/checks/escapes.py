@@ -43,4 +43,5 @@ def _problem(shown_as: str, line: int, field: str, found: str) -> Problem:
         field,
         f"contains the leftover escape '{shown}'",
         "replace it with the character it stands for (a new line, ’, &, a space)",
+        code="ESC001",
     )

@@ -109,6 +109,8 @@ class PageView(TypedDict):
     last_reviewed_iso: str
     next_review_due: str
     next_review_due_iso: str
+    last_updated: str  # "" when git history is not available
+    last_updated_iso: str
     changes: list[ChangeView]
     care: CareView | None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,8 @@ class RenderSettings:
     asset_urls: tuple[tuple[str, str], ...]
     content_dir_in_repo: str
     shown_root: Path
+    # Article source path (relative to content/) -> ISO date of its last commit, for "Last updated".
+    last_updated: tuple[tuple[str, str], ...] = ()
 
 
 def listing_order(articles: Iterable[Article]) -> list[Article]:
@@ -98,6 +101,7 @@ class ArticleRenderer:
         self.body_renderer = BodyRenderer(self.config.base_path)
         self.templates = Templates(settings.templates_dir, dict(settings.asset_urls), settings.shown_root)
         self.site_view = views.site_view(self.config)
+        self.last_updated = {path: dt.date.fromisoformat(day) for path, day in settings.last_updated}
 
     def render_body(self, article: Article) -> tuple[RenderedBody, dict[str, int]]:
         numbers = citations.numbering(article.body, article.meta.sources)
@@ -141,7 +145,9 @@ class ArticleRenderer:
         ]
         context: ArticleContext = {
             "site": self.site_view,
-            "page": views.page_view(config, article, self.settings.content_dir_in_repo),
+            "page": views.page_view(
+                config, article, self.settings.content_dir_in_repo, self.last_updated.get(article.source_path)
+            ),
             "body": Markup(rendered.html),  # already sanitised by nh3; never passed through Jinja as a template
             "toc": toc if len(toc) >= TOC_MIN_HEADINGS else [],
             "sources": sources,
@@ -149,7 +155,9 @@ class ArticleRenderer:
             "related": list(neighbours.related),
             "previous": neighbours.previous,
             "next": neighbours.next,
-            "json_ld": Markup(article_json_ld(config, article, sources, absolute_crumbs)),
+            "json_ld": Markup(
+                article_json_ld(config, article, sources, absolute_crumbs, self.last_updated.get(article.source_path))
+            ),
         }
         html = self.templates.render("article.html", context)
         return OutputFile(article.url_path + "index.html", html.encode("utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -9,7 +10,13 @@ from sitegen.model import About, Article, Ref, SiteConfig
 from sitegen.render.context import Link, SourceView
 
 
-def article_json_ld(config: SiteConfig, article: Article, sources: list[SourceView], crumbs: list[Link]) -> str:
+def article_json_ld(
+    config: SiteConfig,
+    article: Article,
+    sources: list[SourceView],
+    crumbs: list[Link],
+    last_updated: dt.date | None = None,
+) -> str:
     meta = article.meta
     url = config.base_url + article.url_path
     page: dict[str, Any] = {
@@ -20,6 +27,7 @@ def article_json_ld(config: SiteConfig, article: Article, sources: list[SourceVi
         "url": url,
         "inLanguage": meta.language,
         "datePublished": meta.date_published.isoformat(),
+        "dateModified": (last_updated or meta.last_reviewed).isoformat(),
         "lastReviewed": meta.last_reviewed.isoformat(),
         "@id": url + "#page",
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": _AUDIENCES[meta.audience]},

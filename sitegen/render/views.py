@@ -104,7 +104,9 @@ def _reviewer(person: Reviewer) -> PersonView:
     return {"name": person.name, "role": person.role, "credentials": person.credentials, "conflicts": person.conflicts}
 
 
-def page_view(config: SiteConfig, article: Article, content_dir_in_repo: str) -> PageView:
+def page_view(
+    config: SiteConfig, article: Article, content_dir_in_repo: str, last_updated: dt.date | None = None
+) -> PageView:
     meta = article.meta
     care: CareView | None = None
     if meta.care is not None:
@@ -140,6 +142,8 @@ def page_view(config: SiteConfig, article: Article, content_dir_in_repo: str) ->
         "last_reviewed_iso": meta.last_reviewed.isoformat(),
         "next_review_due": human_date(meta.next_review_due),
         "next_review_due_iso": meta.next_review_due.isoformat(),
+        "last_updated": human_date(last_updated) if last_updated else "",
+        "last_updated_iso": last_updated.isoformat() if last_updated else "",
         "changes": changes,
         "care": care,
     }

@@ -1,0 +1,197 @@
+"""`check`: load the whole site as the build does (writing nothing), run every content check and return every
+problem, each with a stable code, file, line and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
+from sitegen.checks.codes import DEFAULT_CODE, SITE_WIDE
+from sitegen.checks.duplicates import duplicates_across_articles
+from sitegen.checks.external import unreachable_sources
+from sitegen.checks.links import broken_links
+from sitegen.checks.page import (
+    Claim,
+    PageFacts,
+    line_problems,
+    link_facts,
+    readability_problems,
+    review_problems,
+)
+from sitegen.config import load_config
+from sitegen.errors import Problem, SiteError, display_path
+from sitegen.model import Article, SiteConfig
+from sitegen.pipeline import Paths, build_date, reserved_url_problems
+from sitegen.render.pages import ArticleRenderer, RenderSettings
+from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
+from sitegen.workers import Workers, WorkerSetup
+
+CLAIMS_FILE = "rules/misleading-claims.yml"
+PLACEHOLDER = re.compile(r"\bTODO\b")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    only: frozenset[str] | None = None  # per-file checks only for these paths (as shown); site-wide ones always
+    external_links: bool = False
+    jobs: int = 0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list[Problem]
+    files: int
+    seconds: float
+
+
+def run_check(paths: Paths, options: CheckOptions) -> CheckResult:
+    started = time.perf_counter()
+    problems, files = _all_problems(paths, options)
+    coded = sorted({_coded(problem) for problem in problems}, key=_order)
+    if options.only is not None:
+        coded = [p for p in coded if p.code in SITE_WIDE or p.path in options.only]
+    return CheckResult(coded, files, time.perf_counter() - started)
+
+
+def _order(problem: Problem) -> tuple[str, int, int, str, str]:
+    return (problem.path, problem.line, problem.column, problem.code, problem.message)
+
+
+def _coded(problem: Problem) -> Problem:
+    return problem if problem.code else replace(problem, code=DEFAULT_CODE)
+
+
+def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], int]:
+    shown_config = paths.shown(paths.config_file)
+    try:
+        config = load_config(paths.config_file, shown_config)
+    except SiteError as exc:
+        return [replace(p, code="SITE001") for p in exc.problems], 0
+    claims, claim_problems = load_claims(
+        paths.project_root / CLAIMS_FILE, paths.shown(paths.project_root / CLAIMS_FILE)
+    )
+    if not paths.content_dir.is_dir():
+        return [Problem(paths.shown(paths.content_dir), 0, "", "is not a folder", "check --content")], 0
+    files, file_problems = find_content_files(paths.content_dir)
+    content_prefix = paths.shown(paths.content_dir)
+    problems = claim_problems + [replace(p, path=f"{content_prefix}/{p.path}") for p in file_problems]
+    today = build_date()
+    setup = WorkerSetup(
+        render=RenderSettings(
+            config=config,
+            templates_dir=paths.templates_dir,
+            asset_urls=(),
+            content_dir_in_repo=content_prefix,
+            shown_root=paths.project_root.resolve(),
+        ),
+        content_dir=paths.content_dir,
+        project_root=paths.project_root,
+        build_date=today,
+        drafts=True,  # drafts and pages in review are checked in full too
+        stage=None,
+    )
+    articles: list[Article] = []
+    prints = []
+    with Workers(setup, options.jobs, len(files)) as workers:
+        for chunk in workers.load(files):
+            for loaded in chunk:
+                problems.extend(loaded.problems)
+                if loaded.article is not None and loaded.fingerprint is not None:
+                    articles.append(loaded.article)
+                    prints.append(loaded.fingerprint)
+        renderer = workers.local.renderer
+    root = paths.project_root.resolve()
+    for path in files:
+        problems.extend(placeholder_problems(path, display_path(path.resolve(), root)))
+    shown_articles = [shown_in_project(article, content_prefix) for article in articles]
+    problems.extend(find_collisions(shown_articles))
+    problems.extend(find_missing_related(shown_articles))
+    problems.extend(reserved_url_problems(shown_articles))
+    problems.extend(
+        duplicates_across_articles(
+            articles, prints, [a.source_path for a in shown_articles], config.duplicate_allowlist
+        )
+    )
+    pages: list[PageFacts] = []
+    for article, shown in zip(articles, shown_articles, strict=True):
+        found, facts = _inspect(article, shown.source_path, renderer, config, paths.static_dir, claims, today)
+        problems.extend(found)
+        if facts is not None:
+            pages.append(facts)
+    problems.extend(broken_links(pages, generated_pages(config)))
+    if options.external_links:
+        problems.extend(unreachable_sources(shown_articles))
+    return problems, len(files)
+
+
+def _inspect(
+    article: Article,
+    shown: str,
+    renderer: ArticleRenderer,
+    config: SiteConfig,
+    static_dir: Path,
+    claims: list[Claim],
+    today: dt.date,
+) -> tuple[list[Problem], PageFacts | None]:
+    problems = review_problems(article, shown, today, config.require_clinical_review)
+    problems += line_problems(article, shown, claims)
+    try:
+        rendered, _ = renderer.render_body(article)
+    except SiteError as exc:
+        return problems + [replace(p, path=shown) for p in exc.problems], None
+    problems += readability_problems(article, shown, rendered)
+    facts, image_problems = link_facts(article, shown, rendered, static_dir)
+    return problems + image_problems, facts
+
+
+def generated_pages(config: SiteConfig) -> set[str]:
+    """Addresses the build makes itself, which articles may link to."""
+    pages = {f"{TOPICS_DIR}/", f"{SEARCH_DIR}/", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+    pages.update(f"{TOPICS_DIR}/{topic.slug}/" for topic in config.topics)
+    return pages
+
+
+def placeholder_problems(path: Path, shown: str) -> list[Problem]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []  # the loader has already reported it
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = PLACEHOLDER.search(line)
+        if match:
+            problems.append(
+                Problem(
+                    shown,
+                    number,
+                    "",
+                    f"still has placeholder text: {line.strip()[:70]}",
+                    "replace everything marked TODO with real content",
+                    code="FM002",
+                    column=match.start() + 1,
+                )
+            )
+    return problems
+
+
+def load_claims(path: Path, shown: str) -> tuple[list[Claim], list[Problem]]:
+    """The repository's list of misleading claims: [{phrase: regex, why: text, instead: text}, ...]."""
+    if not path.is_file():
+        return [], []
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        claims = [
+            Claim(re.compile(str(entry["phrase"]), re.I), str(entry["why"]), str(entry["instead"]))
+            for entry in entries or []
+        ]
+    except (yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+        message = " ".join(str(exc).split())[:120]
+        problem = Problem(shown, 0, "", f"cannot be read ({message})", "each entry needs phrase, why and instead")
+        return [], [replace(problem, code="SITE001")]
+    return claims, []
