@@ -194,7 +194,7 @@ def line_problems(article: Article, shown: str, claims: list[Claim]) -> list[Pro
                     shown,
                     line,
                     "",
-                    f"contains a {match.group(1).lower()}= attribute, which is not allowed in articles",
+                    f"contains the {match.group(1).lower()}= attribute, which is not allowed in articles",
                     "remove it; styles and scripts belong in the site's templates",
                     code="HTML001",
                     column=match.start(1) + 1,

@@ -1,0 +1,333 @@
+"""`python build.py check`: every code has a case that triggers it, with its exact location and message; the
+clean fixture site reports nothing; the github and json formats parse back; --changed-since and file
+arguments limit per-file checks."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen.checks.codes import CODES
+from tests.sample_site import REPO, clean_env
+
+CLEAN_SITE = REPO / "tests" / "fixtures" / "check_site"
+SOURCES = [
+    '  - {id: a, title: Source A, publisher: NHS, url: "https://www.nhs.uk/a/", accessed: 2024-05-01, kind: review}',
+    '  - {id: b, title: Source B, publisher: NHS, url: "https://www.nhs.uk/b/", accessed: 2024-05-01, kind: review}',
+]
+# Line numbers in a case page: front matter lines 1-16, body from line 18.
+FRONT = [
+    "---",
+    "title: Case page",
+    "type: guide",
+    "status: published",
+    "summary: A page used by the check tests; each case changes it in one way to trigger one code.",
+    "topics: [hands]",
+    "authors: [{name: Editorial team, role: Health writers}]",
+    "reviewers: [{name: Sample Reviewer, credentials: MBBS, role: General practitioner, conflicts: none}]",
+    "clinical_review: complete",
+    "date_published: 2024-06-01",
+    "last_reviewed: 2024-06-01",
+    "next_review_due: 2027-06-01",
+    "sources:",
+    *SOURCES,
+    "---",
+]
+BODY = "Hands can ache after a long day of typing.[^a] Short breaks help them recover.[^b]"
+HARD = (
+    "Consequently, individuals experiencing persistent paraesthesia should undergo comprehensive neurological "
+    "evaluation.[^a] Electrodiagnostic investigations characterise peripheral neuropathy. "
+    "Additionally, inflammatory conditions necessitate immunological investigation.[^b] "
+)
+
+
+def page(body: str = BODY, **changes: str) -> str:
+    lines = list(FRONT)
+    for index, line in enumerate(lines):
+        key = line.split(":", 1)[0]
+        if key in changes:
+            lines[index] = changes[key]
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def project(tmp_path: Path) -> Path:
+    target = tmp_path / "site"
+    shutil.copytree(CLEAN_SITE, target)
+    (target / "rules").mkdir()
+    shutil.copy(REPO / "rules" / "misleading-claims.yml", target / "rules")  # the repository's own list
+    return target
+
+
+def run_check(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(REPO / "build.py"), "check", "--config", str(site / "site.yml"), *args]
+    return subprocess.run(command, capture_output=True, text=True, env=clean_env(), timeout=120, check=False)
+
+
+def test_clean_site_reports_nothing(tmp_path: Path) -> None:
+    result = run_check(project(tmp_path))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "Checked 3 files: no problems.\n"
+    assert result.stderr == ""
+
+
+CASES: list[tuple[str, str, str]] = [
+    # (code, the case page, the line `check` must print for it)
+    ("FM001", page(type="type: guidee"), "content/case.md:3: error FM001: type: 'guidee' is not allowed"),
+    ("FM002", page(BODY + "\n\nTODO: finish the page."), "content/case.md:20:1: error FM002: still has placeholder"),
+    (
+        "DUP001",
+        page(BODY + "\n\n" + BODY),
+        "content/case.md:20: error DUP001: duplicates: repeats line 18 (same text after normalising case, spacing",
+    ),
+    (
+        "LNK001",
+        page(BODY + " See [gone](/no-such-page/)."),
+        "content/case.md:18:95: error LNK001: links to /no-such-page/, which is not a page on this site",
+    ),
+    (
+        "LNK002",
+        page(BODY + " See [this](/wrist-pain/#nowhere)."),
+        "content/case.md:18:95: error LNK002: links to #nowhere, which is not a section of /wrist-pain/",
+    ),
+    (
+        "LNK003",
+        page(topics="topics: [hands]\nrelated: [no-such-page]").replace("\n---\n\n", "\n---\n", 1),
+        "content/case.md:7: error LNK003: related: 'no-such-page' is not the slug of any page",
+    ),
+    (
+        "LNK004",
+        page(title="title: Case page\nslug: wrist-pain").replace("\n---\n\n", "\n---\n", 1),
+        "content/wrist-pain.md:1: error LNK004: slug: has the same slug as content/case.md",
+    ),
+    (
+        "IMG001",
+        page(BODY + "\n\n![A splint](/img/missing.png)"),
+        "content/case.md:20:13: error IMG001: shows the image /img/missing.png, which is not in static/",
+    ),
+    (
+        "IMG002",
+        page(BODY + "\n\n![](/img/splint.svg)"),
+        "content/case.md:20:1: error IMG002: has an image without alt text (/img/splint.svg)",
+    ),
+    (
+        "SRC001",
+        page(BODY + " And more.[^c]"),
+        "content/case.md:18: error SRC001: sources: [^c] cites a source that is not listed",
+    ),
+    (
+        "SRC002",
+        page(BODY.replace("[^b]", "")),
+        "content/case.md:13: error SRC002: sources: 'b' is listed but never cited",
+    ),
+    (
+        "SRC003",
+        page().replace("https://www.nhs.uk/b/", "http://www.nhs.uk/b/"),
+        "content/case.md:15: error SRC003: sources[1].url: 'http://www.nhs.uk/b/' is an http: address",
+    ),
+    (
+        "REV001",
+        page(next_review_due="next_review_due: 2025-01-31"),
+        "content/case.md:12: error REV001: next_review_due: was 2025-01-31: this page is overdue for review",
+    ),
+    (
+        "REV002",
+        page(next_review_due="next_review_due: 2025-03-20"),
+        "content/case.md:12: warning REV002: next_review_due: is 2025-03-20, within 30 days",
+    ),
+    (
+        "REV003",
+        page(reviewers="audience: patient", clinical_review="clinical_review: pending"),
+        "content/case.md:9: warning REV003: clinical_review: is pending: no clinician has signed this page off yet",
+    ),
+    ("READ001", page(HARD * 4), "content/case.md:17: error READ001: is too hard to read (SMOG"),
+    (
+        "READ002",
+        page(
+            "Numbness in the fingers usually improves when you change position.[^a] "
+            "Pressure on a nerve is a common reason for numbness.[^b] "
+            * 5
+            + "A doctor can examine your hands and arms carefully. "
+            "Medicines sometimes cause tingling as a side effect."
+        ),
+        "content/case.md:17: warning READ002: is harder to read than our target (SMOG",
+    ),
+    (
+        "READ003",
+        page(BODY + " " + " ".join(["word"] * 33) + " end."),
+        'content/case.md:18:84: error READ003: has a sentence of 34 words (at most 30): "word word word',
+    ),
+    (
+        "CLAIM001",
+        page(BODY + "\n\nIf it lasts, you probably have a disc herniation."),
+        "content/case.md:20:18: error CLAIM001: says 'probably have a disc herniation': persistent numbness",
+    ),
+    (
+        "HTML001",
+        page(BODY + "\n\n<script>alert(1)</script>"),
+        "content/case.md:20:1: error HTML001: contains a <script> tag, which is not allowed in articles",
+    ),
+    (
+        "PHONE001",
+        page(BODY + "\n\nIn an emergency call 999 straight away."),
+        "content/case.md:20:22: error PHONE001: contains the phone number '999'",
+    ),
+    (
+        "ESC001",
+        page(BODY + "\n\nIt\\u2019s common."),
+        "content/case.md:20: error ESC001: contains the leftover escape '\\u2019'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "expected"), CASES, ids=[case[0] for case in CASES])
+def test_each_code_is_reported_where_it_happens(tmp_path: Path, code: str, text: str, expected: str) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(text)
+    result = run_check(site)
+    lines = [line for line in result.stdout.splitlines() if f" {code}: " in line]
+    assert len(lines) == 1, result.stdout
+    assert lines[0].startswith(expected), result.stdout
+    assert result.stdout.splitlines()[lines and result.stdout.splitlines().index(lines[0]) + 1].startswith(
+        "    how to fix: "
+    )
+    errors = "error" in expected.split(code)[0]
+    assert result.returncode == (1 if errors else 0), result.stdout
+    assert result.stderr == ""
+
+
+def test_near_duplicate_across_pages_is_a_warning(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    copied = (
+        "Wrist pain often gets better by itself within a few weeks of gentle use.[^a]\n"
+        "Resting the wrist and keeping it warm can ease the ache while it heals.[^b]"
+    )
+    (site / "content" / "case.md").write_text(page(copied))
+    result = run_check(site)
+    expected = "content/wrist-pain.md:24: warning DUP002: duplicates: paragraph also appears in content/case.md:18"
+    assert expected in result.stdout
+    assert result.returncode == 0
+
+
+def test_site_settings_problem(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "site.yml").write_text((site / "site.yml").read_text().replace("language: en-GB", "language: English"))
+    result = run_check(site)
+    assert result.stdout.startswith("site.yml:4: error SITE001: language: 'English' is not in the expected form")
+    assert result.returncode == 1
+
+
+def test_a_setting_turns_pending_review_into_an_error(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    with (site / "site.yml").open("a") as settings:
+        settings.write("require_clinical_review: true\n")
+    (site / "content" / "case.md").write_text(
+        page(reviewers="audience: patient", clinical_review="clinical_review: pending")
+    )
+    result = run_check(site)
+    assert "content/case.md:9: error REV003: clinical_review: is pending" in result.stdout
+    assert result.returncode == 1
+
+
+def test_readability_waiver_turns_the_error_into_a_warning(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    waiver = "next_review_due: 2027-06-01\nreadability_waiver: {reason: Needed terms, approved_by: Sample Reviewer}"
+    (site / "content" / "case.md").write_text(page(HARD * 4, next_review_due=waiver).replace("\n---\n\n", "\n---\n", 1))
+    result = run_check(site)
+    assert "warning READ001:" in result.stdout and "error READ001:" not in result.stdout
+    assert result.returncode == 0
+
+
+def test_every_code_is_tested_and_explained_for_editors() -> None:
+    tested = {case[0] for case in CASES} | {"DUP002", "SITE001", "SRC004"}
+    assert tested == set(CODES)
+    guide = (REPO / "CONTRIBUTING.md").read_text()
+    for code in CODES:
+        assert re.search(rf"^\| `{code}` \|", guide, re.M), f"CONTRIBUTING.md does not explain {code}"
+
+
+def test_github_format_parses_back_into_annotations(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(page(BODY + " See [gone](/no-such-page/), 100% sure."))
+    result = run_check(site, "--format", "github")
+    assert result.returncode == 1
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 1
+    match = re.fullmatch(r"::(error|warning) ([^:]*)::(.*)", annotations[0])
+    assert match is not None
+    properties = dict(item.split("=", 1) for item in match.group(2).split(","))
+    assert properties == {
+        "file": "content/case.md",
+        "line": "18",
+        "col": "95",
+        "title": "LNK001 link to a page that does not exist",
+    }
+    assert match.group(1) == "error"
+    assert match.group(3).startswith("links to /no-such-page/, which is not a page on this site. How to fix: ")
+
+
+def test_github_format_escapes_what_would_break_a_command(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(page(BODY + "\n\n100% <script>x</script>"))
+    annotation = next(line for line in run_check(site, "--format", "github").stdout.splitlines() if "HTML001" in line)
+    assert "\n" not in annotation and "%" not in annotation.replace("%25", "").replace("%3A", "").replace("%2C", "")
+
+
+def test_json_format_parses_back(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(page(BODY + "\n\nCall 999."))
+    result = run_check(site, "--format", "json")
+    data = json.loads(result.stdout)
+    assert (data["files"], data["errors"], data["warnings"]) == (4, 1, 0)
+    assert data["problems"] == [
+        {
+            "code": "PHONE001",
+            "severity": "error",
+            "path": "content/case.md",
+            "line": 20,
+            "column": 6,
+            "field": "",
+            "message": "contains the phone number '999'",
+            "hint": "phone numbers come from site.yml and appear in the care cards; describe the service instead",
+        }
+    ]
+
+
+def test_file_arguments_limit_per_file_checks_but_keep_site_wide_ones(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(page(BODY + "\n\nCall 999. See [gone](/no-such-page/)."))
+    other = run_check(site, str(site / "content" / "wrist-pain.md"))
+    assert "PHONE001" not in other.stdout and "LNK001" in other.stdout
+    own = run_check(site, str(site / "content" / "case.md"))
+    assert "PHONE001" in own.stdout
+
+
+def git(repo: Path, *args: str) -> str:
+    env = clean_env(GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="Test")
+    env["GIT_COMMITTER_EMAIL"] = "t@example.org"
+    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=True)
+    return result.stdout
+
+
+def test_changed_since_limits_per_file_checks_to_changed_files(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    old_body = "Cold weather can make stiff fingers feel worse.[^a] Gloves help.[^b]\n\nCall 999."
+    (site / "content" / "old.md").write_text(page(old_body, title="title: Old page"))
+    git(site, "init", "-q", "-b", "main")
+    git(site, "add", ".")
+    git(site, "commit", "-q", "-m", "first")
+    (site / "content" / "case.md").write_text(page(BODY + "\n\nCall 111. See [gone](/nowhere/)."))
+    result = run_check(site, "--changed-since", "main")
+    assert "content/case.md:20:6: error PHONE001" in result.stdout
+    assert "content/old.md" not in result.stdout  # its problem is in a file the change did not touch
+    assert "LNK001" in result.stdout
+    everything = run_check(site)
+    assert "content/old.md:20:6: error PHONE001" in everything.stdout
+    bad_ref = run_check(site, "--changed-since", "no-such-branch")
+    assert bad_ref.returncode == 2
+    assert bad_ref.stderr.strip().endswith("--changed-since: 'no-such-branch' is not a commit git can find here")
