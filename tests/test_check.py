@@ -190,12 +190,11 @@ def test_each_code_is_reported_where_it_happens(tmp_path: Path, code: str, text:
     site = project(tmp_path)
     (site / "content" / "case.md").write_text(text)
     result = run_check(site)
-    lines = [line for line in result.stdout.splitlines() if f" {code}: " in line]
-    assert len(lines) == 1, result.stdout
-    assert lines[0].startswith(expected), result.stdout
-    assert result.stdout.splitlines()[lines and result.stdout.splitlines().index(lines[0]) + 1].startswith(
-        "    how to fix: "
-    )
+    output = result.stdout.splitlines()
+    found = [index for index, line in enumerate(output) if f" {code}: " in line]
+    assert len(found) == 1, result.stdout
+    assert output[found[0]].startswith(expected), result.stdout
+    assert output[found[0] + 1].startswith("    how to fix: ")
     errors = "error" in expected.split(code)[0]
     assert result.returncode == (1 if errors else 0), result.stdout
     assert result.stderr == ""
