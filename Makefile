@@ -23,7 +23,7 @@ serve: preview
 
 # Browser tests use Debian's chromium package (Playwright's own browser download is not used).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@[ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # The W3C Nu HTML Checker (npm vnu-jar) runs on Java; both are installed here when missing.
 VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
