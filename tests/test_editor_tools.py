@@ -172,3 +172,15 @@ def test_last_updated_comes_from_each_files_last_commit(tmp_path: Path) -> None:
     assert "content: warning: is in a shallow git clone, so pages show no 'Last updated' date" in result.stderr
     assert last_updated(shallow, "wrist-pain") is None
     git(site, "status")  # the original repository is untouched and still readable
+
+
+def test_images_from_static_point_at_their_published_files(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    shutil.copytree(REPO / "templates", site / "templates")
+    shutil.copytree(REPO / "static", site / "static", dirs_exist_ok=True)
+    assert run_build(site, "--no-search").returncode == 0
+    html = (site / "_site" / "wrist-pain" / "index.html").read_text()
+    match = re.search(r'<img alt="A wrist in a soft splint" src="([^"]+)"', html)
+    assert match is not None, html
+    assert re.fullmatch(r"/assets/img/splint\.[0-9a-f]{10}\.svg", match.group(1))
+    assert (site / "_site" / match.group(1).lstrip("/")).is_file()

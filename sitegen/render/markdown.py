@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import markdown
@@ -128,7 +128,7 @@ def _restore_stashed_text(text: str, md: markdown.Markdown) -> str:
 class BodyRenderer:
     """Reusable: one per process. Not thread-safe (Python-Markdown instances keep state)."""
 
-    def __init__(self, base_path: str) -> None:
+    def __init__(self, base_path: str, asset_urls: Mapping[str, str] | None = None) -> None:
         self._extension = _HealthPageExtension()
         self._md = markdown.Markdown(
             extensions=[
@@ -144,7 +144,7 @@ class BodyRenderer:
             },
             output_format="html",
         )
-        self._sanitize: Callable[[str], str] = make_sanitizer(base_path)
+        self._sanitize: Callable[[str], str] = make_sanitizer(base_path, asset_urls)
 
     def render(self, body: str, numbers: dict[str, int], shown_as: str, body_line: int) -> RenderedBody | Problem:
         too_deep = _nesting_problem(body, shown_as, body_line)

@@ -6,7 +6,7 @@ defaults also strip `id`, which would break the table of contents, so the allow-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import nh3
 
@@ -28,12 +28,16 @@ ALLOWED_SCHEMES = ("https:", "mailto:", "tel:")
 URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 
 
-def make_sanitizer(base_path: str) -> Callable[[str], str]:
-    """A function that sanitises HTML and points site-relative links at `base_path` ("/" or "/sub/")."""
+def make_sanitizer(base_path: str, asset_urls: Mapping[str, str] | None = None) -> Callable[[str], str]:
+    """A function that sanitises HTML and points site-relative links at `base_path` ("/" or "/sub/").
+    Images from static/ (`/img/splint.png`) point at their published, content-hashed name."""
+    assets = asset_urls or {}
 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         if (tag, attribute) not in URL_ATTRIBUTES:
             return value
+        if tag == "img" and value.startswith("/") and value.lstrip("/") in assets:
+            return assets[value.lstrip("/")]
         return safe_url(value, base_path)
 
     cleaner = nh3.Cleaner(
