@@ -44,10 +44,7 @@ def main() -> int:
     for label, config in targets:
         runs = [timed_check(config) for _ in range(args.runs)]
         times = [seconds for seconds, _ in runs]
-        row = (
-            f"| {label} | {statistics.median(times):.2f} s | {', '.join(f'{t:.2f}' for t in times)} | "
-            f"{runs[-1][1]} |"
-        )
+        row = f"| {label} | {statistics.median(times):.2f} s | {', '.join(f'{t:.2f}' for t in times)} | {runs[-1][1]} |"
         print(row, flush=True)
         rows.append(row)
     report.update_section(

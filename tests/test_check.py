@@ -70,10 +70,13 @@ def run_check(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_clean_site_reports_nothing(tmp_path: Path) -> None:
-    result = run_check(project(tmp_path))
+    site = project(tmp_path)
+    before = sorted(path.relative_to(site) for path in site.rglob("*"))
+    result = run_check(site)
     assert result.returncode == 0, result.stdout
     assert result.stdout == "Checked 3 files: no problems.\n"
     assert result.stderr == ""
+    assert sorted(path.relative_to(site) for path in site.rglob("*")) == before, "check must write nothing"
 
 
 CASES: list[tuple[str, str, str]] = [
