@@ -178,13 +178,16 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     command.add_argument("--port", type=int, help=f"port (default: {DEFAULT_PORT}, or the next free one)")
     command.add_argument("--drafts", action="store_true", help="also show draft and in-review pages")
     command.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    command.add_argument("--search", action="store_true", help="also build the search index (slow on big sites)")
     command.set_defaults(run=_run_serve)
 
 
 def _run_serve(options: argparse.Namespace) -> int:
     if options.port is not None and not 0 < options.port < 65536:
         raise UsageError("--port must be between 1 and 65535")
-    settings = ServeOptions(host=options.host, port=options.port, drafts=options.drafts, open_browser=options.open)
+    settings = ServeOptions(
+        host=options.host, port=options.port, drafts=options.drafts, open_browser=options.open, search=options.search
+    )
 
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
