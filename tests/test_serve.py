@@ -315,7 +315,7 @@ def test_after_a_sequence_of_edits_the_preview_equals_a_fresh_build(project: Pat
             while sum(1 for line in server.lines if line.startswith("Built")) < number:
                 server.wait_for_line("Built")
         fresh = tmp_path / "fresh"
-        options = BuildOptions(base_url=f"http://127.0.0.1:{server.port}/", force=True, hash_assets=False)
+        options = BuildOptions(base_url=f"http://127.0.0.1:{server.port}/", force=True, hash_assets=False, search=False)
         build_site(Paths.for_project(project, out=fresh), options)
         assert tree(served / "site") == tree(fresh)
     finally:
