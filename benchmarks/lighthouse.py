@@ -12,7 +12,6 @@ import argparse
 import http.server
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # a sibling script, not a package
+from repo_site import build_repo_site
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "benchmarks" / ".work" / "lighthouse"
@@ -34,19 +34,6 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disab
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-def build_site() -> Path:
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    project = WORK / "project"
-    project.mkdir(parents=True)
-    for folder in ("content", "templates", "static"):
-        shutil.copytree(REPO / folder, project / folder)
-    shutil.copy(REPO / "site.yml", project / "site.yml")
-    command = [sys.executable, str(REPO / "build.py"), "--config", str(project / "site.yml")]
-    subprocess.run(command, check=True, capture_output=True)
-    return project / "_site"
 
 
 def run_lighthouse(url: str, out: Path) -> dict[str, int]:
@@ -72,7 +59,7 @@ def main() -> int:
     if not LIGHTHOUSE.exists():
         print("Lighthouse is not installed: run `make lighthouse`", file=sys.stderr)
         return 2
-    site = build_site()
+    site = build_repo_site(WORK)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"

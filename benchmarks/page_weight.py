@@ -7,34 +7,20 @@ Search (Pagefind's script, WebAssembly and index, loaded only on the search page
 from __future__ import annotations
 
 import gzip
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # a sibling script, not a package
+from repo_site import build_repo_site
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "benchmarks" / ".work" / "page-weight"
 BUDGET = 60 * 1024
 
 
-def build() -> Path:
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    project = WORK / "project"
-    project.mkdir(parents=True)
-    for folder in ("content", "templates", "static"):
-        shutil.copytree(REPO / folder, project / folder)
-    shutil.copy(REPO / "site.yml", project / "site.yml")
-    command = [sys.executable, str(REPO / "build.py"), "--config", str(project / "site.yml"), "--no-search"]
-    subprocess.run(command, check=True, capture_output=True)
-    return project / "_site"
-
-
 def main() -> int:
-    site = build()
+    site = build_repo_site(WORK, "--no-search")
     css = next((site / "assets" / "css").glob("site.*.css")).read_bytes()
     rows = [
         "| Page | HTML (bytes) | With stylesheet (bytes) | With stylesheet, gzip (bytes) | Budget used |",

@@ -10,16 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
 
+from tests.chromium import needs_chromium
 from tests.published_site import PAGE_TYPES, Served, build_repo_site, serve_folder
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium package is not installed")
+pytestmark = needs_chromium
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
 VIOLATION_COUNTER = (
@@ -34,14 +33,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     out = build_repo_site(tmp_path_factory.mktemp("published") / "project")
     with serve_folder(out) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @dataclass
