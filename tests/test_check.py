@@ -148,7 +148,7 @@ CASES: list[tuple[str, str, str]] = [
         page(reviewers="audience: patient", clinical_review="clinical_review: pending"),
         "content/case.md:9: warning REV003: clinical_review: is pending: no clinician has signed this page off yet",
     ),
-    ("READ001", page(HARD * 4), "content/case.md:17: error READ001: is too hard to read (SMOG"),
+    ("READ001", page(HARD * 4), "content/case.md:18: error READ001: is too hard to read (SMOG"),
     (
         "READ002",
         page(
@@ -158,7 +158,7 @@ CASES: list[tuple[str, str, str]] = [
             + "A doctor can examine your hands and arms carefully. "
             "Medicines sometimes cause tingling as a side effect."
         ),
-        "content/case.md:17: warning READ002: is harder to read than our target (SMOG",
+        "content/case.md:18: warning READ002: is harder to read than our target (SMOG",
     ),
     (
         "READ003",

@@ -110,8 +110,14 @@ def review_problems(article: Article, shown: str, today: dt.date, require_review
     return problems
 
 
+def first_text_line(article: Article) -> int:
+    """The file line where the page's text starts (the whole-page readability problems point there)."""
+    return next((line for line, text in body_lines(article) if text.strip()), article.body_line)
+
+
 def readability_problems(article: Article, shown: str, rendered: RenderedBody) -> list[Problem]:
     score = measure(rendered.html)
+    start = first_text_line(article)
     problems: list[Problem] = []
     grades = f"SMOG {score.smog:.1f}, Flesch-Kincaid grade {score.fkgl:.1f}"
     if score.scored and (score.smog > SMOG_FAIL or score.fkgl > FKGL_FAIL):
@@ -119,7 +125,7 @@ def readability_problems(article: Article, shown: str, rendered: RenderedBody) -
         problems.append(
             Problem(
                 shown,
-                article.body_line,
+                start,
                 "",
                 f"is too hard to read ({grades}; the limit is SMOG {SMOG_FAIL:g}, grade {FKGL_FAIL:g})",
                 "use shorter sentences and everyday words; put medical words in brackets after the plain ones",
@@ -131,7 +137,7 @@ def readability_problems(article: Article, shown: str, rendered: RenderedBody) -
         problems.append(
             Problem(
                 shown,
-                article.body_line,
+                start,
                 "",
                 f"is harder to read than our target ({grades}; target SMOG {SMOG_WARN:g}, grade {FKGL_WARN:g})",
                 "shorten the longest sentences and swap long words for short ones where you can",
