@@ -307,3 +307,16 @@ def test_copy_of_the_site_builds_without_search(tmp_path: Path) -> None:
     result = run_build(project, "--no-search", env=env)
     assert result.returncode == 0, result.stderr
     assert not (project / "_site" / "pagefind").exists()
+
+
+def test_every_in_page_link_has_its_target(site: Path) -> None:
+    checked = 0
+    for page in html_pages(site):
+        tags = parse(page).tags
+        ids = {attributes["id"] for _, attributes in tags if "id" in attributes}
+        for tag, attributes in tags:
+            href = attributes.get("href", "")
+            if tag == "a" and href.startswith("#"):
+                checked += 1
+                assert href[1:] in ids, (page, href)
+    assert checked > 50

@@ -132,6 +132,7 @@ class HomeContext(TypedDict):
     site: SiteView
     page: PageView | None
     body: Markup
+    sources: list[SourceView]
     canonical_url: str
     sections: list[TopicSection]
 

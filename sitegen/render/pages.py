@@ -114,11 +114,11 @@ class ArticleRenderer:
         prefix = self.settings.content_dir_in_repo
         return f"{prefix}/{article.source_path}" if prefix else article.source_path
 
-    def render(self, article: Article, neighbours: Neighbours) -> OutputFile:
-        config = self.config
-        rendered, numbers = self.render_body(article)
+    @staticmethod
+    def source_views(article: Article, rendered: RenderedBody, numbers: dict[str, int]) -> list[SourceView]:
+        """The numbered source list, each source with links back to where it is cited."""
         counts = dict(rendered.citations)
-        sources: list[SourceView] = sorted(
+        return sorted(
             (
                 {
                     "id": source.id,
@@ -134,6 +134,11 @@ class ArticleRenderer:
             ),
             key=lambda source: source["number"],
         )
+
+    def render(self, article: Article, neighbours: Neighbours) -> OutputFile:
+        config = self.config
+        rendered, numbers = self.render_body(article)
+        sources = self.source_views(article, rendered, numbers)
         crumbs: list[Link] = [{"title": title, "url": url} for title, url in neighbours.breadcrumbs]
         absolute_crumbs: list[Link] = [
             {"title": title, "url": config.base_url + url[len(config.base_path) :]}
@@ -194,11 +199,15 @@ def render_listings(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:
     }
     outputs.append(_page(views.TOPICS_DIR + "/", templates.render("topics.html", index_context)))
     home_article = next((a for a in site.articles if a.is_home), None)
-    home_body = Markup(renderer.render_body(home_article)[0].html) if home_article else Markup("")
+    home_body, home_sources = Markup(""), []
+    if home_article is not None:
+        rendered, numbers = renderer.render_body(home_article)
+        home_body, home_sources = Markup(rendered.html), renderer.source_views(home_article, rendered, numbers)
     home: HomeContext = {
         "site": site_view,
         "page": views.page_view(config, home_article, renderer.settings.content_dir_in_repo) if home_article else None,
         "body": home_body,
+        "sources": home_sources,
         "canonical_url": config.base_url,
         "sections": sections,
     }
