@@ -47,6 +47,9 @@ bench: setup
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/dedupe_scale.py
 	$(BIN)/python benchmarks/near_duplicate_threshold.py
+	$(BIN)/python benchmarks/check_speed.py
+	$(BIN)/python benchmarks/readability.py
+	$(BIN)/python benchmarks/page_weight.py
 
 # Lighthouse 12.2.3 (13 needs Node 22) with Debian's chromium, on the home page and an article.
 lighthouse: setup browser
