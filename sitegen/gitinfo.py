@@ -43,12 +43,9 @@ def changed_files(root: Path, ref: str) -> set[Path] | None:
     return {(top / name).resolve() for name in (diff + untracked).splitlines() if name}
 
 
-def last_commit_dates(folder: Path) -> dict[Path, dt.date]:
-    """Each file under `folder` -> the date of the last commit that changed it, from one `git log` pass.
-    Empty without git, outside a repository, or in a shallow clone (whose dates would all be the clone's)."""
-    top = repository_root(folder)
-    if top is None or is_shallow(top):
-        return {}
+def last_commit_dates(top: Path, folder: Path) -> dict[Path, dt.date]:
+    """Each file under `folder` (inside the repository at `top`) -> the date of the last commit that changed
+    it, from one `git log` pass. The caller rules out shallow clones, whose dates would all be the clone's."""
     out = _git(top, "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", str(folder.resolve()))
     if out is None:
         return {}

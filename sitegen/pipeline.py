@@ -140,7 +140,7 @@ def content_history(paths: Paths) -> tuple[tuple[tuple[str, str], ...], list[Pro
             Severity.WARNING,
         )
         return (), [warning]
-    dates = last_commit_dates(content)
+    dates = last_commit_dates(top, content)
     return tuple(sorted((path.relative_to(content).as_posix(), day.isoformat()) for path, day in dates.items())), []
 
 

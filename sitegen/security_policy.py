@@ -20,10 +20,9 @@ _DIRECTIVES = (
     "upgrade-insecure-requests",
 )
 # A <meta> policy ignores frame-ancestors (whatwg/html#523), so it is sent only as a header.
+_HEADER_ONLY_DIRECTIVES = ("frame-ancestors 'none'",)
 CONTENT_SECURITY_POLICY = "; ".join(_DIRECTIVES)
-HEADER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-    "; object-src 'none'", "; frame-ancestors 'none'; object-src 'none'"
-)
+HEADER_CONTENT_SECURITY_POLICY = "; ".join(_DIRECTIVES + _HEADER_ONLY_DIRECTIVES)
 # A condition page's address is health information: never tell another site which page a reader came from.
 REFERRER_POLICY = "no-referrer"
 

@@ -70,7 +70,7 @@ class _ProseExtractor(HTMLParser):
         text = " ".join("".join(self._current).split())
         self._current = []
         if text:
-            self.blocks.append(text if text[-1] in ".!?:" else text + ".")
+            self.blocks.append(text if text[-1] in ".!?" else text.removesuffix(":") + ".")
 
     def close(self) -> None:
         super().close()
@@ -82,7 +82,7 @@ def prose_of(body_html: str) -> list[str]:
     parser = _ProseExtractor()
     parser.feed(body_html)
     parser.close()
-    return [block[:-1] + "." if block.endswith(":") else block for block in parser.blocks]
+    return parser.blocks
 
 
 def sentences_of(blocks: list[str]) -> list[str]:
