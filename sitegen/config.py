@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from sitegen.errors import Problem, SiteError
 from sitegen.fields import FieldReader
 from sitegen.model import FooterLink, Service, SiteConfig, Topic
+from sitegen.red_flags import load_red_flags
 from sitegen.source_file import read_text
 from sitegen.yaml_tree import Mapping, Node, Scalar, YamlError, parse
 
@@ -45,7 +47,7 @@ def load_config(path: Path, shown_as: str, base_url_override: str = "") -> SiteC
     config = _read(FieldReader(root, shown_as, problems), base_url_override)
     if problems:
         raise SiteError(problems)
-    return config
+    return replace(config, red_flags=load_red_flags(path, shown_as))
 
 
 def _read(fields: FieldReader, base_url_override: str) -> SiteConfig:

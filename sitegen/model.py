@@ -25,6 +25,20 @@ class FooterLink:
     path: str  # site-relative, e.g. "privacy/"
 
 
+URGENCIES = ("emergency", "urgent", "non_urgent")  # most to least urgent
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A warning sign with the one urgency the whole site gives it (rules/red-flags.yml)."""
+
+    id: str
+    urgency: str  # one of URGENCIES
+    text: str  # the care-card wording, finishing "... if"
+    patterns: tuple[str, ...]  # regular expressions for sentences that describe this sign
+    line: int  # in the red-flags file
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     name: str
@@ -41,6 +55,10 @@ class SiteConfig:
     duplicate_allowlist: frozenset[str] = frozenset()  # paragraph hashes allowed to repeat across articles
     footer_links: tuple[FooterLink, ...] = ()  # trust pages linked from every page's footer
     require_clinical_review: bool = False  # `check` fails (not warns) on pages no clinician has signed off
+    red_flags: tuple[RedFlag, ...] = ()
+
+    def red_flag(self, flag_id: str) -> RedFlag | None:
+        return next((flag for flag in self.red_flags if flag.id == flag_id), None)
 
     @property
     def base_path(self) -> str:
@@ -72,6 +90,7 @@ class Source:
     url: str
     accessed: dt.date
     kind: str
+    note: str = ""  # how the source was checked, e.g. when only a republished copy could be opened
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sitegen.config import SLUG_PATTERN
 from sitegen.errors import Problem
 from sitegen.fields import FieldReader
 from sitegen.model import (
+    URGENCIES,
     About,
     Care,
     Change,
@@ -22,7 +23,9 @@ from sitegen.model import (
     Source,
     Waiver,
 )
-from sitegen.yaml_tree import Mapping, Node
+from sitegen.red_flags import flags_in
+from sitegen.red_flags import label as urgency_label
+from sitegen.yaml_tree import Mapping, Node, Scalar
 
 TYPES = ("symptom", "condition", "guide", "hub", "policy")
 STATUSES = ("draft", "in-review", "published", "retired")
@@ -83,7 +86,7 @@ def read_front_matter(
         topics=_topics(fields, config),
         aliases=fields.text_list("aliases"),
         about=_about(fields, required=medical),
-        care=_care(fields, page_type),
+        care=_care(fields, page_type, config),
         authors=fields.items("authors", _person, "a list of authors with name and role", True, 1),
         reviewers=reviewers,
         clinical_review=clinical_review,
@@ -184,7 +187,7 @@ def _source_reader(config: SiteConfig):  # type: ignore[no-untyped-def]
         source = fields.sub_reader(item, label, "a source with id, title, publisher, url, accessed and kind")
         if source is None:
             return None
-        source.reject_unknown(("id", "title", "publisher", "url", "accessed", "kind"))
+        source.reject_unknown(("id", "title", "publisher", "url", "accessed", "kind", "note"))
         publisher = source.text("publisher", required=True)
         if publisher and publisher not in config.publishers:
             source.error(
@@ -200,6 +203,7 @@ def _source_reader(config: SiteConfig):  # type: ignore[no-untyped-def]
             url=_source_url(source),
             accessed=source.date("accessed", required=True) or dt.date.min,
             kind=source.choice("kind", SOURCE_KINDS, required=True),
+            note=source.text("note", max_len=300),
         )
 
     return read
@@ -228,8 +232,6 @@ def _reviewer(item: Node, fields: FieldReader, label: str) -> Reviewer | None:
 
 
 def _slug(item: Node, fields: FieldReader, label: str) -> str | None:
-    from sitegen.yaml_tree import Scalar
-
     if isinstance(item, Scalar) and re.fullmatch(SLUG_PATTERN, item.value.strip()):
         return item.value.strip()
     fields.error(item.line, label, "is not a page slug", "write the slug of another page, e.g. emergency-signs")
@@ -272,26 +274,70 @@ def _about(fields: FieldReader, required: bool) -> About | None:
     )
 
 
-def _care(fields: FieldReader, page_type: str) -> Care | None:
+def _care(fields: FieldReader, page_type: str, config: SiteConfig) -> Care | None:
     care = fields.mapping("care", required=page_type in ("symptom", "condition"))
     if care is None:
         return None
-    care.reject_unknown(("emergency", "urgent", "non_urgent"))
-    result = Care(
-        emergency=care.text_list("emergency", required=page_type == "symptom"),
-        urgent=care.text_list("urgent"),
-        non_urgent=care.text_list("non_urgent"),
-    )
-    for name in ("emergency", "urgent", "non_urgent"):
-        for advice in getattr(result, name):
-            if PHONE_IN_TEXT.search(advice):
-                care.error(
-                    care.line_of(name),
-                    name,
-                    "contains a phone number",
-                    "numbers come from site.yml; describe the situation only",
+    care.reject_unknown(URGENCIES)
+    lists = {
+        urgency: care.items(
+            urgency,
+            _care_item(config, urgency),
+            "a list of signs",
+            required=urgency == "emergency" and page_type == "symptom",
+        )
+        for urgency in URGENCIES
+    }
+    return Care(emergency=lists["emergency"], urgent=lists["urgent"], non_urgent=lists["non_urgent"])
+
+
+def _care_item(config: SiteConfig, urgency: str):  # type: ignore[no-untyped-def]
+    """A card line: the id of a sign in rules/red-flags.yml (shown in that file's words), or plain text."""
+
+    def read(item: Node, fields: FieldReader, label: str) -> str | None:
+        if not isinstance(item, Scalar) or not item.value.strip():
+            fields.error(item.line, label, "must be a short text", "write the entry on one line")
+            return None
+        text = " ".join(item.value.split())
+        if re.fullmatch(SLUG_PATTERN, text):
+            return _listed_sign(text, item.line, fields, label, config, urgency)
+        if PHONE_IN_TEXT.search(text):
+            fields.error(
+                item.line, label, "contains a phone number", "numbers come from site.yml; describe the situation only"
+            )
+        for flag in flags_in(text, config.red_flags):
+            if flag.urgency != urgency:
+                fields.error(
+                    item.line,
+                    label,
+                    f"describes '{flag.id}', which rules/red-flags.yml lists as {urgency_label(flag.urgency)}",
+                    f"write '- {flag.id}' under {flag.urgency} instead",
+                    "TRIAGE001",
                 )
-    return result
+        return text
+
+    return read
+
+
+def _listed_sign(
+    flag_id: str, line: int, fields: FieldReader, label: str, config: SiteConfig, urgency: str
+) -> str | None:
+    flag = config.red_flag(flag_id)
+    if flag is None:
+        known = [f.id for f in config.red_flags if f.urgency == urgency]
+        hint = "use one of: " + ", ".join(known) if known else "write the sign in words"
+        fields.error(line, label, f"'{flag_id}' is not a sign in rules/red-flags.yml", hint, "TRIAGE001")
+        return None
+    if flag.urgency != urgency:
+        fields.error(
+            line,
+            label,
+            f"'{flag_id}' is {urgency_label(flag.urgency)} in rules/red-flags.yml, but is listed under {urgency}",
+            f"move it to {flag.urgency}, so every page gives this sign the same urgency",
+            "TRIAGE001",
+        )
+        return None
+    return flag.text
 
 
 def _change(item: Node, fields: FieldReader, label: str) -> Change | None:

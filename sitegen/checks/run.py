@@ -24,6 +24,7 @@ from sitegen.checks.page import (
     readability_problems,
     review_problems,
 )
+from sitegen.checks.triage import care_card_problems, triage_problems
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError, display_path
 from sitegen.model import Article, SiteConfig
@@ -141,6 +142,8 @@ def _inspect(
 ) -> tuple[list[Problem], PageFacts | None]:
     problems = review_problems(article, shown, today, config.require_clinical_review)
     problems += line_problems(article, shown, claims)
+    problems += care_card_problems(article, shown)
+    problems += triage_problems(article, shown, config.red_flags)
     try:
         rendered, _ = renderer.render_body(article)
     except SiteError as exc:

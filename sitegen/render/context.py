@@ -59,6 +59,7 @@ class SourceView(TypedDict):
     url: str
     accessed: str
     kind: str
+    note: str
     backlinks: list[str]  # ids of the places in the text that cite it
 
 

@@ -1,4 +1,4 @@
-"""An Atom feed of the most recently reviewed published pages."""
+"""An Atom feed of the most recently checked published pages (not "reviewed": most are not yet signed off)."""
 
 from __future__ import annotations
 

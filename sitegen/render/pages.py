@@ -128,6 +128,7 @@ class ArticleRenderer:
                     "url": source.url,
                     "accessed": views.human_date(source.accessed),
                     "kind": source.kind,
+                    "note": source.note,
                     "backlinks": [f"cite-{source.id}-{n}" for n in range(1, counts.get(source.id, 0) + 1)],
                 }
                 for source in article.meta.sources

@@ -28,7 +28,6 @@ def article_json_ld(
         "inLanguage": meta.language,
         "datePublished": meta.date_published.isoformat(),
         "dateModified": (last_updated or meta.last_reviewed).isoformat(),
-        "lastReviewed": meta.last_reviewed.isoformat(),
         "@id": url + "#page",
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": _AUDIENCES[meta.audience]},
         "author": [{"@type": "Organization", "name": person.name} for person in meta.authors],
@@ -49,7 +48,9 @@ def article_json_ld(
         page["about"] = _about(meta.about, meta.aliases)
         if meta.about.specialty:
             page["specialty"] = [f"https://schema.org/{name}" for name in meta.about.specialty]
-    if meta.reviewers:
+    if meta.clinical_review == "complete":
+        # Only a clinician's sign-off is a review; the editorial team's own check is not claimed as one.
+        page["lastReviewed"] = meta.last_reviewed.isoformat()
         page["reviewedBy"] = [
             {"@type": "Person", "name": person.name, "jobTitle": person.role, "honorificSuffix": person.credentials}
             for person in meta.reviewers
