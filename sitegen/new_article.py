@@ -59,12 +59,13 @@ def article_text(new: NewArticle, topic: str, today: dt.date) -> str:
     if new.type in ("symptom", "condition"):
         schema_type = "MedicalSymptom" if new.type == "symptom" else "MedicalCondition"
         lines += ["about:", f"  schema_type: {schema_type}", f"  name: {_quoted(new.title)}"]
+    if new.type in ("symptom", "condition", "guide"):
         lines += [
             "care:",
             "  emergency:",
-            '    - "TODO: a sign that means call for an ambulance now"',
+            '    - "TODO: the id of a sign in rules/red-flags.yml that means call for an ambulance now"',
             "  urgent:",
-            '    - "TODO: a sign that means get help today"',
+            '    - "TODO: the id of a sign in rules/red-flags.yml that means get help today"',
             "  non_urgent:",
             '    - "TODO: a sign that means book a routine appointment"',
         ]

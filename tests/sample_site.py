@@ -19,10 +19,12 @@ FIXED_EPOCH = "1740830400"
 
 
 def make_project(target: Path, content: Path | None = None) -> Path:
-    """A project folder: the fixture's site.yml and content (or `content`), the repository's templates and static."""
+    """A project folder: the fixture's site.yml, rules and content (or `content`), the repository's templates and
+    static."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(FIXTURE / "site.yml", target / "site.yml")
     shutil.copytree(content or FIXTURE / "content", target / "content", symlinks=True)
+    shutil.copytree(FIXTURE / "rules", target / "rules")  # the fixture's warning signs, not the live site's
     for folder in ("templates", "static"):
         shutil.copytree(REPO / folder, target / folder)
     return target

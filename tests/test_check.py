@@ -25,7 +25,7 @@ SOURCES = [
 FRONT = [
     "---",
     "title: Case page",
-    "type: guide",
+    "type: policy",
     "status: published",
     "summary: A page used by the check tests; each case changes it in one way to trigger one code.",
     "topics: [hands]",
@@ -59,7 +59,6 @@ def page(body: str = BODY, **changes: str) -> str:
 def project(tmp_path: Path) -> Path:
     target = tmp_path / "site"
     shutil.copytree(CLEAN_SITE, target)
-    (target / "rules").mkdir()
     shutil.copy(REPO / "rules" / "misleading-claims.yml", target / "rules")  # the repository's own list
     return target
 
@@ -171,6 +170,25 @@ CASES: list[tuple[str, str, str]] = [
         "content/case.md:20:18: error CLAIM001: says 'probably have a disc herniation': persistent numbness",
     ),
     (
+        "CARE001",
+        page(
+            type="type: guide", topics="topics: [hands]\ncare: {emergency: [sudden-weakness], urgent: [getting-weaker]}"
+        ).replace("\n---\n\n", "\n---\n", 1),
+        "content/case.md:7: error CARE001: care.non_urgent: is missing: every guide page needs the non-urgent (see",
+    ),
+    (
+        "TRIAGE001",
+        page(topics="topics: [hands]\ncare: {emergency: [getting-weaker]}").replace("\n---\n\n", "\n---\n", 1),
+        "content/case.md:7: error TRIAGE001: care.emergency[0]: 'getting-weaker' is urgent in rules/red-flags.yml, "
+        "but is listed under emergency",
+    ),
+    (
+        "TRIAGE002",
+        page(BODY + "\n\nIf your arm is getting weaker, see a GP when you can."),
+        "content/case.md:20: error TRIAGE002: gives 'getting-weaker' non-urgent advice, but rules/red-flags.yml "
+        "makes it urgent",
+    ),
+    (
         "HTML001",
         page(BODY + "\n\n<script>alert(1)</script>"),
         "content/case.md:20:1: error HTML001: contains a <script> tag, which is not allowed in articles",
@@ -211,7 +229,7 @@ def test_near_duplicate_across_pages_is_a_warning(tmp_path: Path) -> None:
     )
     (site / "content" / "case.md").write_text(page(copied))
     result = run_check(site)
-    expected = "content/wrist-pain.md:24: warning DUP002: duplicates: paragraph also appears in content/case.md:18"
+    expected = "content/wrist-pain.md:26: warning DUP002: duplicates: paragraph also appears in content/case.md:18"
     assert expected in result.stdout
     assert result.returncode == 0
 
@@ -333,3 +351,60 @@ def test_changed_since_limits_per_file_checks_to_changed_files(tmp_path: Path) -
     bad_ref = run_check(site, "--changed-since", "no-such-branch")
     assert bad_ref.returncode == 2
     assert bad_ref.stderr.strip().endswith("--changed-since: 'no-such-branch' is not a commit git can find here")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("See a GP if:\n\n- your arm is getting weaker\n- it aches", ["content/case.md:22: error TRIAGE002"]),
+        ("| Sign | What to do |\n|---|---|\n| Your arm is getting weaker | See a GP |", ["content/case.md:22: error"]),
+        ("If you suddenly feel weak, ask for an urgent appointment today.", ["content/case.md:20: error TRIAGE002"]),
+        ("If your arm is getting weaker, ask for an urgent GP appointment today.", []),
+        ("If you suddenly feel weak, call for an ambulance. If your arm is getting weaker, act today.", []),
+        ("Your arm may be getting weaker. Most aches settle.", []),  # a sign with no advice says nothing to check
+        ("See a GP if:\n\n- it aches\n\nYour arm is getting weaker at times.", []),  # the list has ended
+    ],
+    ids=["list lead-in", "table row", "emergency as urgent", "same", "both right", "no advice", "after a list"],
+)
+def test_triage_reads_sentences_list_items_and_table_rows(tmp_path: Path, body: str, expected: list[str]) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(page(BODY + "\n\n" + body))
+    result = run_check(site)
+    found = [line for line in result.stdout.splitlines() if " TRIAGE002: " in line]
+    assert len(found) == len(expected), result.stdout
+    for line, start in zip(found, expected, strict=True):
+        assert line.startswith(start), result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("text: the ache keeps coming back", "text: the ache keeps coming back and your arm is getting weaker"),
+            "rules/red-flags.yml:12: error SITE001: keeps-coming-back: its text also describes 'getting-weaker', "
+            "which is urgent",
+        ),
+        (("id: keeps-coming-back", "id: getting-weaker"), "rules/red-flags.yml:12: error SITE001: sign 3.id: "),
+        (("urgency: non_urgent", "urgency: soon"), "rules/red-flags.yml:13: error SITE001: sign 3.urgency: 'soon'"),
+        (("match: []", "match: ['(unclosed']"), "rules/red-flags.yml:15: error SITE001: sign 3.match[0]: is not a"),
+    ],
+    ids=["contradiction", "duplicate id", "unknown urgency", "bad pattern"],
+)
+def test_red_flags_file_mistakes_stop_check_and_build(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    site = project(tmp_path)
+    flags = site / "rules" / "red-flags.yml"
+    assert change[0] in flags.read_text()
+    flags.write_text(flags.read_text().replace(change[0], change[1]))
+    result = run_check(site)
+    assert result.returncode == 1
+    assert result.stdout.startswith(expected), result.stdout
+    build = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--no-search", "--config", str(site / "site.yml")],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=120,
+        check=False,
+    )
+    assert build.returncode == 1 and "Traceback" not in build.stderr
+    assert build.stderr.startswith(expected.replace(" error SITE001:", "")), build.stderr
