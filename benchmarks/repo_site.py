@@ -16,7 +16,7 @@ def build_repo_site(work: Path, *build_args: str) -> Path:
         shutil.rmtree(work)
     project = work / "project"
     project.mkdir(parents=True)
-    for folder in ("content", "templates", "static"):
+    for folder in ("content", "templates", "static", "rules"):
         shutil.copytree(REPO / folder, project / folder)
     shutil.copy(REPO / "site.yml", project / "site.yml")
     command = [sys.executable, str(REPO / "build.py"), "--config", str(project / "site.yml"), *build_args]

@@ -11,13 +11,39 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import yaml
+
 from tests.sample_site import REPO, clean_env, run_build
 
+
+def article_pages(content: Path = REPO / "content") -> dict[str, str]:
+    """Every published article's address and type, read from the content as it is today (so the tests follow
+    editorial changes instead of pinning them)."""
+    pages: dict[str, str] = {}
+    for path in sorted(content.rglob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---"))
+        if front.get("status") != "published":
+            continue
+        relative = path.relative_to(content).with_suffix("")
+        folder = relative.parent if relative.name == "index" else relative
+        url = "/" if str(folder) == "." else f"/{folder.as_posix()}/"
+        if front.get("slug") and url != "/":
+            url = f"/{(folder.parent / str(front['slug'])).as_posix()}/".replace("/./", "/")
+        pages[url] = str(front["type"])
+    return pages
+
+
+def _first_of_type(pages: dict[str, str], page_type: str) -> str:
+    return next(url for url, kind in pages.items() if kind == page_type)
+
+
+ARTICLES = article_pages()
+# One page of each kind readers meet, chosen from whatever the content holds today.
 PAGE_TYPES = {
     "home": "/",
-    "symptom": "/numbness-in-hands/",
-    "condition": "/conditions/cervical-disc-herniation/",
-    "trust": "/privacy/",
+    "symptom": _first_of_type(ARTICLES, "symptom"),
+    "condition": _first_of_type(ARTICLES, "condition"),
+    "trust": _first_of_type(ARTICLES, "policy"),
     "search": "/search/",
     "not found": "/no-such-page/",
 }
@@ -26,7 +52,7 @@ PAGE_TYPES = {
 def copy_repo_site(target: Path) -> Path:
     """The project files a build reads, copied so tests never write into the working tree."""
     target.mkdir(parents=True)
-    for folder in ("content", "templates", "static"):
+    for folder in ("content", "templates", "static", "rules"):
         shutil.copytree(REPO / folder, target / folder)
     shutil.copy(REPO / "site.yml", target / "site.yml")
     return target

@@ -1,8 +1,9 @@
 """The published site in a real browser: Debian's Chromium, driven by Playwright, against a real HTTP server.
 
-For every page type: axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) finds nothing; the keyboard reaches the skip
-link first and then the main content; nothing scrolls sideways at 320 CSS px or at 200% text size; no console
-errors, CSP violations or requests to another origin. Search finds the right page for the synonyms readers use.
+On every published page: axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) finds nothing, and there are no console
+errors, CSP violations or requests to another origin. On one page of each type: the keyboard reaches the skip link
+first and then the main content; nothing scrolls sideways at 320 CSS px or at 200% text size. Search (on the
+sample fixture site, whose content the tests own) finds the right page for titles, aliases and medical names.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
 
 from tests.chromium import needs_chromium
-from tests.published_site import PAGE_TYPES, Served, build_repo_site, serve_folder
+from tests.published_site import ARTICLES, PAGE_TYPES, Served, build_repo_site, serve_folder
+from tests.sample_site import make_project, run_build
 
 pytestmark = needs_chromium
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -85,11 +87,21 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("page_type", list(PAGE_TYPES))
-def test_page_type_passes_axe_with_no_errors_or_outside_requests(
-    context: BrowserContext, site: Served, page_type: str
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The sample fixture site with its Pagefind index: search is tested on content the tests own."""
+    project = make_project(tmp_path_factory.mktemp("search") / "project")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    with serve_folder(project / "_site") as served:
+        yield served
+
+
+@pytest.mark.parametrize("path", sorted({*ARTICLES, *PAGE_TYPES.values()}))
+def test_every_page_passes_axe_with_no_errors_or_outside_requests(
+    context: BrowserContext, site: Served, path: str
 ) -> None:
-    seen = visit(context, site, PAGE_TYPES[page_type])
+    seen = visit(context, site, path)
     assert seen.page.locator("h1").count() == 1
     assert axe_violations(seen.page) == []
     assert seen.console_errors == []
@@ -139,15 +151,15 @@ def test_no_sideways_scrolling(browser: Browser, site: Served, page_type: str, w
 @pytest.mark.parametrize(
     ("query", "first"),
     [
-        ("slipped disc", "/conditions/cervical-disc-herniation/"),
-        ("pinched nerve", "/conditions/cervical-disc-herniation/"),
-        ("pins and needles", "/numbness-in-hands/"),
-        ("cervical spondylosis", "/conditions/spinal-degeneration/"),
-        ("stroke", "/numbness-in-hands/emergency-signs/"),
+        ("pins and needles", "/numb-hands/"),  # an alias only
+        ("paraesthesia", "/numb-hands/"),  # the medical name only
+        ("neck pain", "/neck-pain/"),  # the title
     ],
 )
-def test_search_lists_the_right_page_first(context: BrowserContext, site: Served, query: str, first: str) -> None:
-    seen = visit(context, site, "/search/?q=" + query.replace(" ", "+"))
+def test_search_lists_the_right_page_first(
+    context: BrowserContext, search_site: Served, query: str, first: str
+) -> None:
+    seen = visit(context, search_site, "/search/?q=" + query.replace(" ", "+"))
     seen.page.wait_for_selector("#search-results li a", timeout=15_000)
     assert seen.page.locator("#search-results li a").first.get_attribute("href") == first
     assert query in seen.page.locator("#search-status").inner_text()
@@ -156,13 +168,13 @@ def test_search_lists_the_right_page_first(context: BrowserContext, site: Served
     assert seen.other_origin_requests() == []
 
 
-def test_search_from_the_home_page_form(context: BrowserContext, site: Served) -> None:
-    page = visit(context, site, "/").page
-    page.fill("#search-input", "slipped disc")
+def test_search_from_the_home_page_form(context: BrowserContext, search_site: Served) -> None:
+    page = visit(context, search_site, "/").page
+    page.fill("#search-input", "neck pain")
     page.click(".search-form button")
-    page.wait_for_url("**/search/?q=slipped+disc")
+    page.wait_for_url("**/search/?q=neck+pain")
     page.wait_for_selector("#search-results li a", timeout=15_000)
-    assert page.locator("#search-results li a").first.inner_text().startswith("Slipped disc in the neck")
+    assert page.locator("#search-results li a").first.inner_text().startswith("Neck pain")
 
 
 def test_search_says_when_nothing_matches(context: BrowserContext, site: Served) -> None:
@@ -176,9 +188,9 @@ def test_pages_read_without_javascript(browser: Browser, site: Served) -> None:
     try:
         page = context.new_page()
         page.goto(site.url(PAGE_TYPES["symptom"]))
-        assert "Numbness in hands" in page.locator("h1").inner_text()
+        assert page.locator("h1").inner_text()
         assert page.locator(".care-emergency").is_visible()
-        assert page.locator("table").is_visible()
+        assert page.locator(".body").is_visible()
         page.goto(site.url("/search/"))
         assert "Search needs JavaScript" in page.locator("main").inner_text()
     finally:
@@ -186,7 +198,7 @@ def test_pages_read_without_javascript(browser: Browser, site: Served) -> None:
 
 
 def test_nothing_is_stored_in_the_browser(context: BrowserContext, site: Served) -> None:
-    for path in ("/", PAGE_TYPES["symptom"], "/search/?q=slipped+disc"):
+    for path in ("/", PAGE_TYPES["symptom"], "/search/?q=numb"):
         page = visit(context, site, path).page
         assert page.evaluate("localStorage.length + sessionStorage.length") == 0
         assert page.evaluate("document.cookie") == ""

@@ -1,5 +1,6 @@
 """The repository's own published site, checked file by file: security headers and markup (security guide
-tests 38-40), page weight, metadata and JSON-LD, page anatomy, content rules and the W3C Nu HTML Checker."""
+tests 38-40), page weight, metadata and JSON-LD, page anatomy and the W3C Nu HTML Checker. Every published page
+is checked, whatever the content holds today; rules about what the content says belong to `check`."""
 
 from __future__ import annotations
 
@@ -12,38 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.checks.readability import FKGL_FAIL, SENTENCE_FAIL_WORDS, SMOG_FAIL
+from sitegen.config import load_config
 from sitegen.security_policy import CONTENT_SECURITY_POLICY, HEADER_CONTENT_SECURITY_POLICY, REFERRER_POLICY
-from sitegen.site_readability import grade_project
-from tests.published_site import build_repo_site, copy_repo_site
+from tests.published_site import ARTICLES, build_repo_site, copy_repo_site
 from tests.sample_site import REPO
 
 BUDGET_BYTES = 60 * 1024
-ARTICLE_PAGES = {
-    "numbness-in-hands/index.html": "MedicalSymptom",
-    "numbness-in-hands/temporary-causes/index.html": None,
-    "numbness-in-hands/emergency-signs/index.html": None,
-    "conditions/cervical-disc-herniation/index.html": "MedicalCondition",
-    "conditions/spinal-degeneration/index.html": "MedicalCondition",
-    "about/index.html": None,
-    "sources/index.html": None,
-    "privacy/index.html": None,
-    "accessibility/index.html": None,
-    "disclaimer/index.html": None,
-}
-# Section 5.6 of the health-content guide: seed-text claims that must never be published, as phrases.
-MISLEADING = [
-    r"probably (have|has) (a )?(disc )?herniation",
-    r"likely to have (a )?disc herniation",
-    r"most (patients|people) with (a )?(disc )?herniation (have|get) (hand )?numbness",
-    r"(just|completely) normal",
-    r"do(es)? not affect (our|your) health",
-    r"compress(es)? the nerve roots",
-    r"rub against the nerves",
-    r"every movement (becomes|is) (more )?difficult",
-    r"spreads? from (the )?fingertips to the whole",
-    r"(vigorous|long) exercise is a (main|major) (reason|cause)",
-]
+# Every published article, as the content holds it today: "conditions/x/index.html" -> its page type.
+ARTICLE_PAGES = {url.lstrip("/") + "index.html": kind for url, kind in ARTICLES.items() if url != "/"}
+ABOUT_TYPES = {"symptom": "MedicalSymptom", "condition": "MedicalCondition"}
 
 
 class Tags(HTMLParser):
@@ -105,7 +83,7 @@ def test_headers_file_carries_the_policy(site: Path) -> None:
 
 def test_every_page_has_the_identical_policy_before_any_resource(site: Path) -> None:
     pages = html_pages(site)
-    assert len(pages) >= 15
+    assert len(pages) >= len(ARTICLES) + 3  # articles, search, 404 and the topic listings
     for page in pages:
         tags = parse(page).tags
         head = [tag for tag in tags if tag[0] in ("meta", "link", "script", "style", "base")]
@@ -147,7 +125,7 @@ def test_external_links_are_noopener_noreferrer_and_assets_are_local(site: Path)
                 assert not re.match(r"(https?:)?//", attributes.get(name, "")), (page, tag, attributes)
             if tag == "link" and attributes.get("rel") in ("stylesheet", "icon", "preload", "modulepreload"):
                 assert href.startswith("/") and not href.startswith("//"), (page, href)
-    assert external_links > 20  # the sources lists link out, so the check above really ran
+    assert external_links >= len(ARTICLE_PAGES) * 2  # every article lists 2+ sources, so the check really ran
 
 
 def test_page_weight_with_stylesheet_is_under_budget(site: Path) -> None:
@@ -172,8 +150,8 @@ def meta_content(page: Path, key: str, value: str) -> str:
     raise AssertionError(f"{page}: no meta {key}={value}")
 
 
-@pytest.mark.parametrize(("page", "about_type"), ARTICLE_PAGES.items())
-def test_metadata_restates_what_the_page_shows(site: Path, page: str, about_type: str | None) -> None:
+@pytest.mark.parametrize(("page", "page_type"), ARTICLE_PAGES.items())
+def test_metadata_restates_what_the_page_shows(site: Path, page: str, page_type: str) -> None:
     path = site / page
     html = path.read_text()
     data = json_ld(path)
@@ -184,14 +162,17 @@ def test_metadata_restates_what_the_page_shows(site: Path, page: str, about_type
     assert f'<link rel="canonical" href="{url}">' in html
     assert meta_content(path, "property", "og:url") == url
     assert data["@type"] == "MedicalWebPage" and data["url"] == url
-    if about_type is None:
-        assert "about" not in data
-    else:
+    if page_type in ABOUT_TYPES:
         about = data["about"]
-        assert isinstance(about, dict) and about["@type"] == about_type
-    last_reviewed = re.search(r'Page last reviewed</dt>\s*<dd><time datetime="([0-9-]+)">', html)
-    assert last_reviewed is not None and data["lastReviewed"] == last_reviewed.group(1)
-    assert "Clinical review pending" in html and "reviewedBy" not in data  # no clinician has signed off yet
+        assert isinstance(about, dict) and about["@type"] == ABOUT_TYPES[page_type]
+    else:
+        assert "about" not in data
+    reviewed = re.search(r'Page last reviewed</dt>\s*<dd><time datetime="([0-9-]+)">', html)
+    if reviewed is None:  # no clinician has signed the page off: nothing may claim a review
+        assert "Clinical review pending" in html and "Checked by the editorial team on" in html
+        assert "lastReviewed" not in data and "reviewedBy" not in data
+    else:
+        assert data["lastReviewed"] == reviewed.group(1) and data["reviewedBy"]
     shown_sources = re.findall(r'<li id="source-[^"]+">[^<]*<a href="([^"]+)"', html)
     citation = data["citation"]
     assert isinstance(citation, list) and [item["url"] for item in citation] == shown_sources
@@ -210,39 +191,27 @@ def test_page_anatomy(site: Path, page: str) -> None:
     assert len(listed) >= 2 and cited == listed, "every source is cited and every marker links to a source"
     for backlink in re.findall(r'class="backlink" href="#([^"]+)"', html):
         assert f'id="{backlink}"' in html
-    assert "Page last reviewed" in html and "Next review due" in html and "Page history" in html
+    assert ("Page last reviewed" in html) != ("Checked by the editorial team on" in html)
+    assert "Next review due" in html and "Page history" in html
     assert re.search(r'href="https://github.com/[^"]+/edit/main/content/[^"]+\.md"', html)
     assert 'class="disclaimer"' in html and "Tell us what is wrong or missing on this page" in html
 
 
-def test_symptom_page_has_all_three_care_cards_with_the_emergency_one_first(site: Path) -> None:
-    html = (site / "numbness-in-hands/index.html").read_text()
-    emergency, body = html.index('class="care-card care-emergency"'), html.index('<div class="body">')
-    assert emergency < body < html.index("care-urgent") < html.index("care-non-urgent")
-    assert '<span class="care-label">Emergency:</span>' in html and 'href="tel:999"' in html
-    assert '<nav class="toc"' in html
-    assert '<span class="medical-name">(paraesthesia)</span>' in html
-
-
-def test_condition_pages_show_the_medical_name_in_brackets(site: Path) -> None:
-    disc = (site / "conditions/cervical-disc-herniation/index.html").read_text()
-    assert 'Slipped disc in the neck <span class="medical-name">(cervical disc herniation' in disc
-    neck = (site / "conditions/spinal-degeneration/index.html").read_text()
-    assert 'Age-related changes in the neck <span class="medical-name">(cervical spondylosis)</span>' in neck
-
-
 def test_every_page_has_disclaimer_feedback_and_trust_links(site: Path) -> None:
+    links = [f"/{link.path}" for link in load_config(REPO / "site.yml", "site.yml").footer_links]
+    assert links
     for page in html_pages(site):
         html = page.read_text()
         assert "This site gives general information, not a diagnosis." in html, page
-        for path in ("/about/", "/privacy/", "/accessibility/", "/disclaimer/", "/sources/"):
+        for path in links:
             assert f'href="{path}"' in html, (page, path)
 
 
 def test_not_found_page_helps(site: Path) -> None:
     html = (site / "404.html").read_text()
     assert '<meta name="robots" content="noindex">' in html
-    assert 'action="/search/"' in html and 'href="tel:999"' in html and 'href="/"' in html
+    emergency = load_config(REPO / "site.yml", "site.yml").emergency.phone
+    assert 'action="/search/"' in html and f'href="tel:{emergency}"' in html and 'href="/"' in html
 
 
 def test_internal_links_resolve(site: Path) -> None:
@@ -252,31 +221,6 @@ def test_internal_links_resolve(site: Path) -> None:
             if href.startswith("/") and not href.startswith("//"):
                 target = site / href.split("#")[0].split("?")[0].lstrip("/")
                 assert target.is_file() or (target / "index.html").is_file(), (page, href)
-
-
-def test_published_articles_pass_the_reading_gate() -> None:
-    grades = grade_project(REPO)
-    assert len(grades) >= 11
-    for grade in grades:
-        score = grade.readability
-        if grade.type == "hub":
-            continue  # the home page is a list of links, too short to score
-        assert score.scored, grade.path
-        assert score.smog <= SMOG_FAIL and score.fkgl <= FKGL_FAIL, grade
-        assert score.longest_sentence_words <= SENTENCE_FAIL_WORDS, grade
-
-
-def test_no_published_page_repeats_a_misleading_seed_claim() -> None:
-    for path in (REPO / "content").rglob("*.md"):
-        text = " ".join(path.read_text(encoding="utf-8").split()).lower()
-        for pattern in MISLEADING:
-            assert not re.search(pattern, text), (path, pattern)
-
-
-def test_no_phone_number_is_written_into_article_text() -> None:
-    for path in (REPO / "content").rglob("*.md"):
-        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-        assert not re.search(r"\b(999|111|112|911)\b", body), path
 
 
 VNU = REPO / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -319,4 +263,4 @@ def test_every_in_page_link_has_its_target(site: Path) -> None:
             if tag == "a" and href.startswith("#"):
                 checked += 1
                 assert href[1:] in ids, (page, href)
-    assert checked > 50
+    assert checked >= len(ARTICLE_PAGES)  # every article links to its sources

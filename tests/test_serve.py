@@ -186,6 +186,12 @@ def test_saving_an_article_rebuilds_once_and_serves_the_change(preview: Preview)
     assert sum(1 for line in preview.lines if line.startswith("Built")) == 2  # the first build and this one
 
 
+def test_editing_the_warning_signs_updates_every_card_that_names_them(preview: Preview) -> None:
+    flags = preview.project / "rules" / "red-flags.yml"
+    flags.write_text(flags.read_text().replace("weak on one side of your body", "weak on one side of your face"))
+    preview.wait_for_text("/numb-hands/", "you suddenly feel weak on one side of your face")
+
+
 def test_editor_files_and_output_writes_cause_no_rebuild(preview: Preview) -> None:
     content = preview.project / "content"
     for name in (".neck-pain.md.swp", "neck-pain.md~", "4913", ".#neck-pain.md"):

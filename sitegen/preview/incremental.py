@@ -132,7 +132,7 @@ class LiveSite:
         if path.is_relative_to(self.paths.static_dir):
             target = self.paths.out_dir / "assets" / path.relative_to(self.paths.static_dir)
             return not (path.is_file() and target.is_file())  # an added or removed asset changes asset()
-        return True  # templates, site.yml
+        return True  # templates, site.yml, rules/red-flags.yml
 
     def _rerender_site_pages(self) -> int:
         """A template of the home, topic, 404, sitemap, feed or robots page changed: render those again."""

@@ -25,6 +25,7 @@ from sitegen.pipeline import BuildOptions, EarlyHook, Paths
 from sitegen.preview.http import PreviewState, application, reload_browsers
 from sitegen.preview.incremental import LiveSite, Update
 from sitegen.preview.watch import changes
+from sitegen.red_flags import red_flags_path
 
 DEFAULT_PORT = 8000
 PORTS_TO_TRY = 20
@@ -184,6 +185,7 @@ class _Builder:
 
     def watch(self, project: Paths, stop: threading.Event, loop: IOLoop) -> None:
         watched = [project.content_dir, project.templates_dir, project.static_dir, project.config_file]
+        watched.append(red_flags_path(project.config_file))  # a sign's wording or urgency changes every card
         ignored = [self.paths.out_dir, project.out_dir]
         failed = False
         for batch in changes(watched, ignored, stop):
