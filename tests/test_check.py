@@ -408,3 +408,15 @@ def test_red_flags_file_mistakes_stop_check_and_build(tmp_path: Path, change: tu
     )
     assert build.returncode == 1 and "Traceback" not in build.stderr
     assert build.stderr.startswith(expected.replace(" error SITE001:", "")), build.stderr
+
+
+def test_without_a_red_flags_file_every_card_is_plain_words(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "rules" / "red-flags.yml").unlink()
+    result = run_check(site)
+    assert result.returncode == 1
+    expected = "content/wrist-pain.md:9: error TRIAGE001: care.emergency[0]: 'sudden-weakness' is not a sign in"
+    assert expected in result.stdout
+    assert "how to fix: write the sign in words" in result.stdout
+    # one message per mistake: six unknown signs, and no card reported missing because of them
+    assert result.stdout.count(" error TRIAGE001: ") == 6 and "CARE001" not in result.stdout

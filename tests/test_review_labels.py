@@ -74,7 +74,9 @@ def test_pending_page_says_so_and_claims_no_review(built: tuple[Path, Path, Path
     site, content, _, pending = built
     html = built_page(site, content, pending)
     head, body = html.split('<div class="body">', 1)
-    assert "Clinical review pending:</strong> checked by our editorial team on" in head  # under the title, before the reader starts
+    assert (
+        "Clinical review pending:</strong> checked by our editorial team on" in head
+    )  # under the title, before the reader starts
     assert re.search(r'Checked by the editorial team on</dt>\s*<dd><time datetime="[0-9-]+">', body)
     assert "Page last reviewed" not in html and "Reviewed by" not in html
     data = json_ld(html)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from sitegen.config import SLUG_PATTERN
 from sitegen.errors import Problem
@@ -291,7 +292,7 @@ def _care(fields: FieldReader, page_type: str, config: SiteConfig) -> Care | Non
     return Care(emergency=lists["emergency"], urgent=lists["urgent"], non_urgent=lists["non_urgent"])
 
 
-def _care_item(config: SiteConfig, urgency: str):  # type: ignore[no-untyped-def]
+def _care_item(config: SiteConfig, urgency: str) -> Callable[[Node, FieldReader, str], str | None]:
     """A card line: the id of a sign in rules/red-flags.yml (shown in that file's words), or plain text."""
 
     def read(item: Node, fields: FieldReader, label: str) -> str | None:
@@ -327,7 +328,7 @@ def _listed_sign(
         known = [f.id for f in config.red_flags if f.urgency == urgency]
         hint = "use one of: " + ", ".join(known) if known else "write the sign in words"
         fields.error(line, label, f"'{flag_id}' is not a sign in rules/red-flags.yml", hint, "TRIAGE001")
-        return None
+        return flag_id  # kept so the card does not also count as missing: one mistake, one message
     if flag.urgency != urgency:
         fields.error(
             line,
@@ -336,7 +337,6 @@ def _listed_sign(
             f"move it to {flag.urgency}, so every page gives this sign the same urgency",
             "TRIAGE001",
         )
-        return None
     return flag.text
 
 
