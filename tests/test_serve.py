@@ -397,8 +397,14 @@ def test_stopping_during_the_first_build_leaves_nothing(project: Path) -> None:
         "--port",
         str(free_port()),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
-    time.sleep(0.4)  # inside start-up: the first build is loading or rendering
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_env())
+    assert process.stdout is not None
+    # "Previewing on" is printed once the server listens, while the first build of 400 pages is still running.
+    for line in process.stdout:
+        if line.startswith("Previewing on"):
+            break
     process.send_signal(signal.SIGTERM)
+    process.stdout.read()
+    process.stdout.close()
     assert process.wait(timeout=10) == 0
     assert set(Path(tempfile.gettempdir()).glob("sitegen-preview-*")) == before
