@@ -19,12 +19,28 @@ def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=clean_env(), timeout=60, check=False)
 
 
-@pytest.mark.parametrize("args", [["--help"], ["build", "--help"]])
-def test_help_exits_zero_and_lists_options(args: list[str]) -> None:
-    result = cli(*args)
+def test_top_level_help_lists_every_command_and_the_exit_codes() -> None:
+    result = cli("--help")
     assert result.returncode == 0
-    for option in ("--content", "--out", "--base-url", "--drafts") if "build" in args else ("build",):
-        assert option in result.stdout
+    assert result.stdout.startswith("usage: build.py [-h] COMMAND ...")
+    for command, purpose in [
+        ("build", "render the site into _site/ (the default)"),
+        ("import", "turn scraped text into de-duplicated draft articles"),
+        ("check", "check every article and report all problems (writes nothing)"),
+        ("new", "start a new draft article"),
+        ("serve", "preview the site with live reload"),
+    ]:
+        assert re.search(rf"(?m)^ +{command} +{re.escape(purpose)}$", result.stdout), command
+    text = " ".join(result.stdout.split())  # argparse wraps to the terminal's width
+    assert "With no command, `build` runs. Exit codes: 0 success, 1 content problems, 2 usage errors." in text
+
+
+def test_build_help_lists_its_options() -> None:
+    result = cli("build", "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: build.py build [-h]")
+    for option in ("--content", "--out", "--base-url", "--drafts", "--jobs", "--force", "--no-search"):
+        assert re.search(rf"(?m)^ +{option}\b", result.stdout), option
 
 
 def test_build_is_the_default_command(project: Path) -> None:
