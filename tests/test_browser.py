@@ -43,9 +43,16 @@ def open_watched(browser: Browser, url: str) -> Watched:
         "document.addEventListener('securitypolicyviolation', () => { window.__violations += 1; });"
     )
     watched = Watched(page)
+    greetings: list[str] = []  # the server's livereload "hello": from then on it sends this tab its reloads
+    page.on(
+        "websocket",
+        lambda socket: socket.on("framereceived", lambda frame: greetings.append(str(frame))),
+    )
     page.goto(url)
-    page.wait_for_function("() => !!document.querySelector('script[src*=\"livereload.js\"]')")
-    time.sleep(0.5)  # let livereload.js open its WebSocket
+    deadline = time.monotonic() + 20
+    while not any('"hello"' in frame for frame in greetings):
+        assert time.monotonic() < deadline, "livereload.js never connected"
+        page.wait_for_timeout(20)  # lets Playwright deliver events; the condition above is what is waited for
     return watched
 
 
