@@ -71,9 +71,14 @@ class Preview:
         self._incoming: queue.Queue[str | None] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.wait_for_line("Previewing on")
-        if wait_for_first_build and not any(line.startswith(("Built", "The preview shows")) for line in self.lines):
-            self.wait_for_line(("Built", "The preview shows"))  # the first build ends in the background
+        try:
+            self.wait_for_line("Previewing on")
+            if wait_for_first_build and not any(line.startswith(("Built", "The preview shows")) for line in self.lines):
+                self.wait_for_line(("Built", "The preview shows"))  # the first build ends in the background
+        except BaseException:
+            self.process.kill()
+            self.stop()
+            raise
 
     def _read(self) -> None:
         assert self.process.stderr is not None
@@ -134,15 +139,22 @@ class Preview:
                 chunks.append(chunk)
         return b"".join(chunks)
 
-    def wait_for_text(self, path: str, text: str, timeout: float = 30) -> str:
-        """Polls the page (a condition with a deadline) until it shows `text`."""
+    def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+        """Polls a condition (a page as served) until it holds, failing after `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            _, _, body = self.get(path)
-            if text in body:
-                return body
+        while not condition():
+            assert time.monotonic() < deadline, f"{what}: not within {timeout:.0f} s; lines: {self.lines}"
             time.sleep(0.05)  # the poll interval of a condition with a deadline, not a wait for an event
-        raise AssertionError(f"{text!r} never appeared in {path}")
+
+    def wait_for_text(self, path: str, text: str, timeout: float = 30) -> str:
+        bodies: list[str] = []
+
+        def shows_text() -> bool:
+            bodies.append(self.get(path)[2])
+            return text in bodies[-1]
+
+        self.wait_until(shows_text, f"{text!r} in {path}", timeout)
+        return bodies[-1]
 
     def stop(self, number: signal.Signals = signal.SIGINT) -> int:
         """Stops the server; records how long it took from the signal, and what it left in its TMPDIR."""
@@ -299,10 +311,7 @@ def test_binary_junk_and_deleted_files_do_not_stop_the_server(preview: Preview) 
     preview.wait_for_line("content/junk.md:")
     (preview.project / "content" / "junk.md").unlink()
     (preview.project / "content" / "guides" / "seeing-a-doctor.md").unlink()
-    deadline = time.monotonic() + 30
-    while preview.get("/guides/seeing-a-doctor/")[0] != 404 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert preview.get("/guides/seeing-a-doctor/")[0] == 404
+    preview.wait_until(lambda: preview.get("/guides/seeing-a-doctor/")[0] == 404, "the deleted page gone")
     assert preview.process.poll() is None
 
 
