@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from sitegen.render.markdown import BodyRenderer, RenderedBody
 from sitegen.render.sanitize import make_sanitizer
 from sitegen.render.urls import Kind, classify
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.test_check import page, project, run_check
 
 # Addresses that a naive "starts with one /" rule lets through, and that a browser opens on another site.
 OFF_SITE_TRICKS = [
@@ -222,3 +224,84 @@ def test_chromium_agrees_which_addresses_stay_on_the_site() -> None:
             assert on_https[1] == on_http[1] == f"{address.kind.value}:", json.dumps(value)
         if address.kind is Kind.HTTPS:
             assert on_https[2] == on_http[2], json.dumps(value)
+
+
+CHECK_BODY = (
+    "Hands ache.[^a] Breaks help.[^b]\n"
+    "\n"
+    "See [a](/\\evil.example/) or [b](//evil.example/), not [ok](/wrist-pain/) or [also ok](/%2f%2fwrist-pain/).\n"
+    "\n"
+    '<a href="/&#9;/evil.example/">c</a> <a\n'
+    'href="/\n'
+    '/evil.example/">d</a> [e](http://www.nhs.uk/) [f](https://www.nhs.uk@evil.example/)\n'
+    "\n"
+    '![pic](/\\evil.example/x.png) <img src="\\\\evil.example\\x.png" alt="x"> <img src="/img/nowhere.png" alt="y">\n'
+    "\n"
+    "[g](javascript:alert(1)) [h](JaVaScRiPt&#58;alert) [i]( \t//evil.example/) [j](https:evil.example)\n"
+)
+
+
+def test_check_reports_each_refused_address_where_it_is_written(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(page(CHECK_BODY))
+    result = run_check(site)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("content/case.md")]
+    other_site = "which a browser opens as https://evil.example/ (another site)"
+    assert lines == [
+        f"content/case.md:20:9: error HTML001: links to /\\evil.example/, {other_site}",
+        f"content/case.md:20:33: error HTML001: links to //evil.example/, {other_site}",
+        "content/case.md:20:87: error LNK001: links to /%2f%2fwrist-pain/, which is not a page on this site",
+        f"content/case.md:22:10: error HTML001: links to /\\t/evil.example/, {other_site}",
+        f"content/case.md:23:7: error HTML001: links to /\\n/evil.example/, {other_site}",
+        "content/case.md:24:27: error HTML001: links to http://www.nhs.uk/, which is an unencrypted http: address",
+        "content/case.md:24:51: error HTML001: links to https://www.nhs.uk@evil.example/, which hides its real host, "
+        "evil.example, behind a name and @",
+        "content/case.md:26:8: error HTML001: shows the image /\\evil.example/x.png, which a browser opens as "
+        "https://evil.example/x.png (another site)",
+        "content/case.md:26:40: error HTML001: shows the image \\\\evil.example\\x.png, which a browser opens as "
+        "https://evil.example/x.png (another site)",
+        "content/case.md:26:81: error IMG001: shows the image /img/nowhere.png, which is not in static/",
+        "content/case.md:28: error ESC001: contains the leftover escape '&#58;'",
+        # `](javascript:` is reported by the unsafe-HTML line check, once.
+        "content/case.md:28:5: error HTML001: contains a javascript: link, which is not allowed",
+        "content/case.md:28:30: error HTML001: links to JaVaScRiPt:alert, which uses javascript: (only https:, "
+        "mailto:, tel: and this site's pages)",
+        f"content/case.md:28:58: error HTML001: links to //evil.example/, {other_site}",
+        f"content/case.md:28:79: error HTML001: links to https:evil.example, {other_site}",
+    ]
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+
+
+BAD_IMAGES = {
+    "'/\\evil.example/x.png'": "is '/\\evil.example/x.png', which a browser opens as https://evil.example/x.png",
+    '"/\\t/evil.example/x.png"': "is not in the expected form",
+    "'//evil.example/x.png'": "is '//evil.example/x.png', which a browser opens as https://evil.example/x.png",
+    "'http://www.nhs.uk/x.png'": "is 'http://www.nhs.uk/x.png', which is an unencrypted http: address",
+    "'data:image/png;base64,AAAA'": "is 'data:image/png;base64,AAAA', which uses data:",
+    "'mailto:a@example.org'": "is 'mailto:a@example.org', which is not the address of an image",
+    "'#top'": "is '#top', which is not the address of an image",
+}
+
+
+def with_image(src: str) -> str:
+    return page(topics=f"topics: [hands]\nimage: {{src: {src}, alt: A wrist splint}}")
+
+
+def test_front_matter_image_must_be_on_the_site_or_https(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    for number, src in enumerate(BAD_IMAGES):
+        (site / "content" / f"image-{number}.md").write_text(with_image(src))
+    result = run_check(site)
+    for number, message in enumerate(BAD_IMAGES.values()):
+        found = [line for line in result.stdout.splitlines() if line.startswith(f"content/image-{number}.md:")]
+        assert len(found) == 1 and found[0].startswith(f"content/image-{number}.md:7: error FM001: image.src: ")
+        assert message in found[0], found[0]
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("src", ["/img/splint.svg", "https://www.nhs.uk/x.png"])
+def test_front_matter_image_on_the_site_or_https_is_accepted(tmp_path: Path, src: str) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(with_image(src))
+    result = run_check(site)
+    assert result.returncode == 0, result.stdout

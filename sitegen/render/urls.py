@@ -25,6 +25,8 @@ from ada_url import URL
 _BASES = ("https://a.site.invalid", "http://b.site.invalid")
 _ENDS = "".join(chr(code) for code in range(0x21))  # C0 control or space, stripped at both ends
 _TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+_ONE_SLASH = "write an address on this site with one slash and no backslash, tab or line break, e.g. /wrist-pain/"
+_CHECK_IT = "check the address: copy it from the browser's address bar"
 
 
 class Kind(enum.Enum):
@@ -46,6 +48,7 @@ class Address:
     text: str  # the address as the browser reads it: ends trimmed, tabs and line breaks removed
     site_url: str = ""  # SITE and FRAGMENT: path, query and fragment from the site root, as the browser has them
     reason: str = ""  # REFUSED: what is wrong, worded to follow "which"
+    hint: str = ""  # REFUSED: what to do instead
 
     @property
     def path(self) -> str:
@@ -68,21 +71,24 @@ def classify(value: str, page_path: str = "/") -> Address:
     try:
         first, second = (URL(text, base + page_path) for base in _BASES)
     except ValueError:
-        return Address(Kind.REFUSED, text, reason="is not a valid web address")
+        return Address(Kind.REFUSED, text, reason="is not a valid web address", hint=_CHECK_IT)
     if first.origin == _BASES[0] and second.origin == _BASES[1]:
         kind = Kind.FRAGMENT if text.startswith("#") else Kind.SITE
         return Address(kind, text, site_url=first.pathname + first.search + first.hash)
     if first.href != second.href:
         elsewhere = first if first.origin != _BASES[0] else second
-        return Address(Kind.REFUSED, text, reason=f"a browser opens as {elsewhere.href} (another site)")
+        reason = f"a browser opens as {elsewhere.href} (another site)"
+        return Address(Kind.REFUSED, text, reason=reason, hint=_ONE_SLASH)
     scheme = first.protocol
     if scheme == "https:" and (first.username or first.password):
-        return Address(Kind.REFUSED, text, reason=f"hides its real host, {first.hostname}, behind a name and @")
+        reason = f"hides its real host, {first.hostname}, behind a name and @"
+        return Address(Kind.REFUSED, text, reason=reason, hint="link to the real address, without a name and @")
     if scheme in ("https:", "mailto:", "tel:"):
         return Address(Kind(scheme.rstrip(":")), text)
     if scheme == "http:":
-        return Address(Kind.REFUSED, text, reason="is an unencrypted http: address")
-    return Address(Kind.REFUSED, text, reason=f"uses {scheme} (only https:, mailto:, tel: and this site's pages)")
+        return Address(Kind.REFUSED, text, reason="is an unencrypted http: address", hint="use its https: address")
+    reason = f"uses {scheme} (only https:, mailto:, tel: and this site's pages)"
+    return Address(Kind.REFUSED, text, reason=reason, hint="link to an https: address or a page on this site")
 
 
 def shown(value: str) -> str:
