@@ -181,6 +181,13 @@ def test_site_addresses_are_written_as_the_browser_reads_them_under_the_base_pat
     assert '<img alt="j">' in html
 
 
+def test_what_browsers_ignore_is_removed_from_the_written_address() -> None:
+    """C0 controls and spaces at the ends, and tabs and line breaks anywhere, are not part of the address."""
+    html = render('<a href="&#1; /x/&#9;">a</a> <a href="y&#9;/&#10;z">b</a> <a href="&#31;#ice">c</a>', "/sub/")
+    assert addresses(html) == ["/sub/x/", "y/z", "#ice"]
+    assert classify("\x01 #ice\t").kind is Kind.FRAGMENT
+
+
 def test_images_take_site_and_https_addresses_only() -> None:
     html = render("![a](https://www.nhs.uk/a.png) ![b](mailto:a@example.org) ![c](#x) ![d](/img/d.png)")
     assert 'src="https://www.nhs.uk/a.png"' in html and 'src="/img/d.png"' in html
@@ -238,6 +245,8 @@ CHECK_BODY = (
     '![pic](/\\evil.example/x.png) <img src="\\\\evil.example\\x.png" alt="x"> <img src="/img/nowhere.png" alt="y">\n'
     "\n"
     "[g](javascript:alert(1)) [h](JaVaScRiPt&#58;alert) [i]( \t//evil.example/) [j](https:evil.example)\n"
+    "\n"
+    "![z](/%2fetc/passwd) ![z](/..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc/passwd)\n"
 )
 
 
@@ -268,6 +277,10 @@ def test_check_reports_each_refused_address_where_it_is_written(tmp_path: Path) 
         "mailto:, tel: and this site's pages)",
         f"content/case.md:28:58: error HTML001: links to //evil.example/, {other_site}",
         f"content/case.md:28:79: error HTML001: links to https:evil.example, {other_site}",
+        # Decoded, these name files outside static/: the existence check must not look there.
+        "content/case.md:30:6: error IMG001: shows the image /%2fetc/passwd, which is not in static/",
+        "content/case.md:30:27: error IMG001: shows the image /..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f"
+        "..%2f..%2fetc/passwd, which is not in static/",
     ]
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
 

@@ -367,7 +367,7 @@ def _image(fields: FieldReader) -> Image | None:
     if src:
         # Read as a browser reads it from the site root: a path on this site or an https: image, nothing else.
         address = classify(src)
-        if address.kind not in IMAGE_KINDS or src.startswith(("#", "?")):
+        if address.kind not in IMAGE_KINDS:
             reason = address.reason or "is not the address of an image"
             hint = "use a site-relative path such as /img/x.png, or an https: address"
             image.error(image.line_of("src"), "src", f"is '{shown(src)}', which {reason}", hint)
