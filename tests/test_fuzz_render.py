@@ -136,6 +136,11 @@ REGRESSIONS = [
     "<a href=java&#x09;script:alert(1)>x</a>",
     "<//evil.example/>",
     '<a href="https:evil.example">x</a>',  # relative on an https page, another host on an http page
+    # Found by the address run: the path //evil.example/ on this site, written out as resolved, named a host.
+    "[x](/..//)",
+    "[x](/..//evil.example/)",
+    "[x](/%2e%2e//evil.example/)",
+    '<img src="\\..\\\\evil.example\\x.png" alt="x">',
 ]
 
 

@@ -181,6 +181,14 @@ def test_site_addresses_are_written_as_the_browser_reads_them_under_the_base_pat
     assert '<img alt="j">' in html
 
 
+@pytest.mark.parametrize(("base_path", "written"), [("/", "/.//evil.example/"), ("/sub/", "/sub//evil.example/")])
+def test_a_path_that_starts_with_two_slashes_is_not_written_as_a_host(base_path: str, written: str) -> None:
+    """`/..//evil.example/` is the path //evil.example/ on this site (found by tests/test_fuzz_render.py)."""
+    assert classify("/..//evil.example/").site_url == "//evil.example/"
+    assert addresses(render("[a](/..//evil.example/) ![b](/..//evil.example/)", base_path)) == [written, written]
+    assert classify(written, base_path).kind is Kind.SITE
+
+
 def test_what_browsers_ignore_is_removed_from_the_written_address() -> None:
     """C0 controls and spaces at the ends, and tabs and line breaks anywhere, are not part of the address."""
     html = render('<a href="&#1; /x/&#9;">a</a> <a href="y&#9;/&#10;z">b</a> <a href="&#31;#ice">c</a>', "/sub/")

@@ -64,5 +64,7 @@ def safe_url(value: str, base_path: str, image: bool = False) -> str | None:
     if address.kind not in (IMAGE_KINDS if image else LINK_KINDS):
         return None
     if address.kind is Kind.SITE and address.text.startswith(("/", "\\")):
-        return base_path.rstrip("/") + address.site_url
+        written = base_path.rstrip("/") + address.site_url
+        # `/..//host/` resolves to the path //host/ on this site; written as it is, that would name the host.
+        return "/." + written if written.startswith("//") else written
     return address.text
