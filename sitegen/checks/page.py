@@ -28,9 +28,12 @@ from sitegen.render.urls import IMAGE_KINDS, LINK_KINDS, Address, Kind, classify
 REVIEW_WARNING_DAYS = 30
 _FENCE = ("```", "~~~")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
-_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
-_HTML_URL = re.compile(r"""<(a|img)\b[^>]*?\b(href|src)\s*=\s*["']([^"']+)["']""", re.I)
+# Link text and tags never span a "[" or "<" they do not close, so each scan stops there: linear in the body,
+# however many unclosed "[", "![" or "<a" it holds (bracketed link text may nest once: [see [^a]](/x/)).
+_TEXT = r"((?:[^\[\]]|\[[^\[\]]*\])*)"
+_LINK = re.compile(r"(?<!!)\[" + _TEXT + r"\]\(\s*<?([^)\s>]+)")
+_IMAGE = re.compile(r"!\[" + _TEXT + r"\]\(\s*<?([^)\s>]+)")
+_HTML_URL = re.compile(r"""<(a|img)\b[^<>]*?(?<![\w-])(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))""", re.I)
 _UNSAFE_TAG = re.compile(r"<\s*(script|style|iframe|object|embed|form|input|button|link|meta|base|svg|math)\b", re.I)
 _UNSAFE_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\s(on[a-z]+|style)\s*=", re.I)
 _JAVASCRIPT_URL = re.compile(r"(?:\]\(|=\s*[\"']?)\s*(javascript|vbscript|data):", re.I)
@@ -300,17 +303,19 @@ def link_facts(
         return None
 
     for match in _LINK.finditer(text):
-        if refused(match.group(1), match.start(1), image=False) is not None:
-            links.append(LinkRef(html.unescape(match.group(1)), *where(match.start(1))))
+        if refused(match.group(2), match.start(2), image=False) is not None:
+            links.append(LinkRef(html.unescape(match.group(2)), *where(match.start(2))))
     for match in _HTML_URL.finditer(text):
         image = match.group(1).lower() == "img"
-        address = refused(match.group(3), match.start(3), image)
+        group = next(index for index in (3, 4, 5) if match.group(index) is not None)  # "...", '...' or bare
+        raw, start = match.group(group), match.start(group)
+        address = refused(raw, start, image)
         if address is None:
             continue
         if image:
-            problems.extend(_missing_image(shown, match.group(3), address, where(match.start(3)), static_dir))
+            problems.extend(_missing_image(shown, raw, address, where(start), static_dir))
         else:
-            links.append(LinkRef(address.text, *where(match.start(3))))
+            links.append(LinkRef(address.text, *where(start)))
     for match in _IMAGE.finditer(text):
         alt, src = match.group(1).strip(), match.group(2)
         if not alt:
