@@ -90,3 +90,27 @@ def test_deep_nesting_is_a_problem_not_a_crash() -> None:
 def test_heading_text_keeps_angle_brackets_and_reads_raw_html() -> None:
     result = render("## Pain < 5 days > 2 hours\n\n## With <abbr>HTML</abbr> inside\n")
     assert [entry.title for entry in result.toc] == ["Pain < 5 days > 2 hours", "With HTML inside"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[x](/\\evil.example/)",
+        "[x](\\\\\\\\evil.example/)",
+        "![x](/\\evil.example/x.png)",
+        '<a href="\\\\evil.example/">x</a>',
+        '<a href="/&#9;/evil.example/">x</a>',
+        '<a href="/&#10;/evil.example/">x</a>',
+        '<img src="/&#13;/evil.example/x.png" alt="x">',
+    ],
+)
+def test_backslash_tab_and_newline_tricks_do_not_reach_another_site(hostile: str) -> None:
+    """A browser reads a backslash as a slash and drops tabs and line breaks: each of these opens evil.example."""
+    html = render(f"Before.\n\n{hostile}\n\nAfter.").html
+    assert "evil" not in html and "href=" not in html and "src=" not in html
+
+
+def test_editor_comments_are_not_published() -> None:
+    html = render("Take it with food. <!-- note: check the dose with Dr Rao -->\n\n<!--\nblock note\n-->\n\nEnd.").html
+    assert "<!--" not in html and "Dr Rao" not in html and "block note" not in html
+    assert "Take it with food." in html and "End." in html

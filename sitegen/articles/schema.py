@@ -26,6 +26,7 @@ from sitegen.model import (
 )
 from sitegen.red_flags import flags_in
 from sitegen.red_flags import label as urgency_label
+from sitegen.render.urls import IMAGE_KINDS, classify, shown
 from sitegen.yaml_tree import Mapping, Node, Scalar
 
 TYPES = ("symptom", "condition", "guide", "hub", "policy")
@@ -362,10 +363,17 @@ def _image(fields: FieldReader) -> Image | None:
         return None
     image.reject_unknown(("src", "alt", "credit", "decorative"))
     decorative = image.flag("decorative")
+    src = image.pattern("src", r"[^\s\"'<>]+", "a site-relative path such as /img/x.png", True)
+    if src:
+        # Read as a browser reads it from the site root: a path on this site or an https: image, nothing else.
+        address = classify(src)
+        if address.kind not in IMAGE_KINDS:
+            reason = address.reason or "is not the address of an image"
+            hint = "use a site-relative path such as /img/x.png, or an https: address"
+            image.error(image.line_of("src"), "src", f"is '{shown(src)}', which {reason}", hint)
+            src = ""
     return Image(
-        src=image.pattern(
-            "src", r"/[^\s\"'<>]*|[A-Za-z0-9][^\s\"'<>:]*", "a site-relative path such as /img/x.png", True
-        ),
+        src=src,
         alt=image.text("alt", required=not decorative),
         credit=image.text("credit"),
         decorative=decorative,

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections.abc import Collection
 
 from sitegen.checks.page import LinkRef, PageFacts
 from sitegen.errors import Problem
-
-_EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)
+from sitegen.render.urls import Kind, classify, shown
 
 
 def resolve(target: str, from_url_path: str) -> tuple[str, str] | None:
-    """(site path, fragment) of an internal link, or None for links to other sites, mail or phone."""
-    if _EXTERNAL.match(target):
+    """(site path, fragment) of a link on this site as a browser resolves it from the page, or None for links
+    elsewhere (https:, mail, phone) and for refused ones, which `link_facts` reports."""
+    address = classify(target, "/" + from_url_path)
+    if address.kind not in (Kind.SITE, Kind.FRAGMENT):
         return None
-    path, _, fragment = target.partition("#")
-    path = path.split("?", 1)[0]
-    if not path:
-        return from_url_path, fragment
-    if path.startswith("/"):
-        joined = path.lstrip("/")
-    else:
-        joined = posixpath.normpath(posixpath.join("/" + from_url_path, path)).lstrip("/")
-        if path.endswith("/") and joined:
-            joined += "/"
-    joined = joined.removesuffix("index.html")
+    joined = address.path.removeprefix("/").removesuffix("index.html")
     if joined and not joined.endswith("/") and "." not in joined.rsplit("/", 1)[-1]:
         joined += "/"
-    return joined, fragment
+    return joined, address.fragment
 
 
 def broken_links(pages: Collection[PageFacts], generated: Collection[str]) -> list[Problem]:
@@ -43,7 +32,9 @@ def broken_links(pages: Collection[PageFacts], generated: Collection[str]) -> li
             path, fragment = resolved
             target = by_url.get(path)
             if target is None and path not in generated:
-                problems.append(_problem(page, link, f"links to /{path}, which is not a page on this site", "LNK001"))
+                written = link.target.split("#")[0] if link.target.startswith("/") else f"/{path}"
+                message = f"links to {shown(written)}, which is not a page on this site"
+                problems.append(_problem(page, link, message, "LNK001"))
             elif target is not None and fragment and fragment not in target.anchors:
                 where = "this page" if target is page else f"/{path}"
                 problems.append(

@@ -4,7 +4,9 @@ images, unsafe HTML, phone numbers and misleading claims. Each problem carries i
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +21,19 @@ from sitegen.checks.readability import (
 )
 from sitegen.errors import Problem, Severity
 from sitegen.model import Article
+from sitegen.render import urls
 from sitegen.render.markdown import RenderedBody
+from sitegen.render.urls import IMAGE_KINDS, LINK_KINDS, Address, Kind, classify
 
 REVIEW_WARNING_DAYS = 30
 _FENCE = ("```", "~~~")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
-_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
-_HTML_URL = re.compile(r"""<(a|img)\b[^>]*?\b(href|src)\s*=\s*["']([^"']+)["']""", re.I)
+# Link text and tags never span a "[" or "<" they do not close, so each scan stops there: linear in the body,
+# however many unclosed "[", "![" or "<a" it holds (bracketed link text may nest once: [see [^a]](/x/)).
+_TEXT = r"((?:[^\[\]]|\[[^\[\]]*\])*)"
+_LINK = re.compile(r"(?<!!)\[" + _TEXT + r"\]\(\s*<?([^)\s>]+)")
+_IMAGE = re.compile(r"!\[" + _TEXT + r"\]\(\s*<?([^)\s>]+)")
+_HTML_URL = re.compile(r"""<(a|img)\b[^<>]*?(?<![\w-])(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))""", re.I)
 _UNSAFE_TAG = re.compile(r"<\s*(script|style|iframe|object|embed|form|input|button|link|meta|base|svg|math)\b", re.I)
 _UNSAFE_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\s(on[a-z]+|style)\s*=", re.I)
 _JAVASCRIPT_URL = re.compile(r"(?:\]\(|=\s*[\"']?)\s*(javascript|vbscript|data):", re.I)
@@ -254,47 +261,112 @@ def _claim_problems(shown: str, line: int, text: str, claims: list[Claim]) -> It
 def link_facts(
     article: Article, shown: str, rendered: RenderedBody, static_dir: Path
 ) -> tuple[PageFacts, list[Problem]]:
-    """The page's anchors and internal links (checked site-wide later), and its image problems."""
+    """The page's anchors and internal links (checked site-wide later), and its address and image problems.
+
+    Every address is read as a browser reads it (sitegen/render/urls.py) from the page's own address, after
+    HTML character references are decoded; a refused one (another site by a trick, a script or http: address) is
+    an HTML001 error at its line and column, which the build would drop from the page."""
     links: list[LinkRef] = []
     problems: list[Problem] = []
-    for line, text in body_lines(article):
-        for match in _LINK.finditer(text):
-            links.append(LinkRef(match.group(1), line, match.start(1) + 1))
-        for match in _HTML_URL.finditer(text):
-            if match.group(1).lower() == "a":
-                links.append(LinkRef(match.group(3), line, match.start(3) + 1))
-        for match in _IMAGE.finditer(text):
-            alt, src = match.group(1).strip(), match.group(2)
-            if not alt:
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        "",
-                        f"has an image without alt text ({src})",
-                        "describe what the image shows inside the square brackets: ![A wrist splint](...)",
-                        code="IMG002",
-                        column=match.start() + 1,
-                    )
+    page_path = "/" + article.url_path
+    text, starts = _scannable_body(article)
+    # line_problems already reports `](javascript:` and `="javascript:`: one mistake, one message.
+    reported = {
+        (line, match.start(1) + 1) for line, row in body_lines(article) for match in _JAVASCRIPT_URL.finditer(row)
+    }
+
+    def where(offset: int) -> tuple[int, int]:
+        index = bisect_right(starts, offset) - 1
+        return article.body_line + index, offset - starts[index] + 1
+
+    def refused(raw: str, offset: int, image: bool) -> Address | None:
+        """The address, or None after reporting it as one the build would drop."""
+        value = html.unescape(raw)
+        address = classify(value, page_path)
+        if address.kind in (IMAGE_KINDS if image else LINK_KINDS):
+            return address
+        line, column = where(offset + len(raw) - len(raw.lstrip()))
+        if (line, column) not in reported:
+            reason = address.reason or "is neither an address on this site nor an https: address"
+            what = "shows the image" if image else "links to"
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "",
+                    f"{what} {urls.shown(value.strip())}, which {reason}",
+                    address.hint or "use an image from static/, e.g. /img/splint.png, or an https: address",
+                    code="HTML001",
+                    column=column,
                 )
-            if src.startswith("/") and not src.startswith("//") and not (static_dir / src.lstrip("/")).is_file():
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        "",
-                        f"shows the image {src}, which is not in static/",
-                        f"add the file as static/{src.lstrip('/')}, or fix the file name",
-                        code="IMG001",
-                        column=match.start(2) + 1,
-                    )
+            )
+        return None
+
+    for match in _LINK.finditer(text):
+        if refused(match.group(2), match.start(2), image=False) is not None:
+            links.append(LinkRef(html.unescape(match.group(2)), *where(match.start(2))))
+    for match in _HTML_URL.finditer(text):
+        image = match.group(1).lower() == "img"
+        group = next(index for index in (3, 4, 5) if match.group(index) is not None)  # "...", '...' or bare
+        raw, start = match.group(group), match.start(group)
+        address = refused(raw, start, image)
+        if address is None:
+            continue
+        if image:
+            problems.extend(_missing_image(shown, raw, address, where(start), static_dir))
+        else:
+            links.append(LinkRef(address.text, *where(start)))
+    for match in _IMAGE.finditer(text):
+        alt, src = match.group(1).strip(), match.group(2)
+        if not alt:
+            line, column = where(match.start())
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "",
+                    f"has an image without alt text ({src})",
+                    "describe what the image shows inside the square brackets: ![A wrist splint](...)",
+                    code="IMG002",
+                    column=column,
                 )
+            )
+        address = refused(src, match.start(2), image=True)
+        if address is not None:
+            problems.extend(_missing_image(shown, src, address, where(match.start(2)), static_dir))
     anchors = {entry.id for entry in rendered.toc}
     anchors.update(f"source-{source.id}" for source in article.meta.sources)
     for source_id, count in rendered.citations:
         anchors.update(f"cite-{source_id}-{n}" for n in range(1, count + 1))
     anchors.update(TEMPLATE_ANCHORS)
-    return PageFacts(shown, article.url_path, frozenset(anchors), tuple(links)), problems
+    ordered = sorted(links, key=lambda link: (link.line, link.column))
+    return PageFacts(shown, article.url_path, frozenset(anchors), tuple(ordered)), problems
+
+
+def _scannable_body(article: Article) -> tuple[str, list[int]]:
+    """The body outside code as one text (so a tag or link may span lines), and where each line starts in it."""
+    rows = dict(body_lines(article))
+    lines = [rows.get(article.body_line + index, "") for index in range(article.body.count("\n") + 1)]
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return "\n".join(lines), starts
+
+
+def _missing_image(shown: str, src: str, address: Address, at: tuple[int, int], static_dir: Path) -> Iterator[Problem]:
+    relative = address.path.removeprefix("/")  # decoded: "%2f" and "..%2f" must not reach outside static/
+    inside = not relative.startswith("/") and ".." not in relative.split("/")
+    if address.kind is Kind.SITE and not (inside and (static_dir / relative).is_file()):
+        line, column = at
+        yield Problem(
+            shown,
+            line,
+            "",
+            f"shows the image {src}, which is not in static/",
+            f"add the file as static/{relative}, or fix the file name",
+            code="IMG001",
+            column=column,
+        )
 
 
 # Ids the article template itself gives every page.

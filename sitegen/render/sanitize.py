@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 
 import nh3
 
+from sitegen.render.urls import IMAGE_KINDS, LINK_KINDS, Kind, classify
+
 TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "kbd",
     "ul", "ol", "li", "dl", "dt", "dd", "a", "strong", "em", "b", "i", "s", "del", "ins", "mark", "small",
@@ -36,8 +38,11 @@ def make_sanitizer(base_path: str, asset_urls: Mapping[str, str] | None = None) 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         if (tag, attribute) not in URL_ATTRIBUTES:
             return value
-        if tag == "img" and value.startswith("/") and value.lstrip("/") in assets:
-            return assets[value.lstrip("/")]
+        if tag == "img":
+            address = classify(value)
+            if address.kind is Kind.SITE and address.text.startswith("/") and address.path[1:] in assets:
+                return assets[address.path[1:]]
+            return safe_url(value, base_path, image=True)
         return safe_url(value, base_path)
 
     cleaner = nh3.Cleaner(
@@ -52,14 +57,14 @@ def make_sanitizer(base_path: str, asset_urls: Mapping[str, str] | None = None) 
     return cleaner.clean
 
 
-def safe_url(value: str, base_path: str) -> str | None:
-    """The URL as it should appear in the page, or None when it must be dropped."""
-    url = value.strip()
-    lowered = url.lower()
-    if lowered.startswith(ALLOWED_SCHEMES) or url.startswith("#"):
-        return url
-    if url.startswith("//") or url.startswith("\\") or ":" in url.split("/", 1)[0].split("?", 1)[0]:
-        return None  # another host, or a scheme we do not allow
-    if url.startswith("/"):
-        return base_path.rstrip("/") + url
-    return url
+def safe_url(value: str, base_path: str, image: bool = False) -> str | None:
+    """The URL as it should appear in the page, or None when it must be dropped (see sitegen/render/urls.py).
+    Addresses from the site root are written as the browser reads them, under `base_path`."""
+    address = classify(value)
+    if address.kind not in (IMAGE_KINDS if image else LINK_KINDS):
+        return None
+    if address.kind is Kind.SITE and address.text.startswith(("/", "\\")):
+        written = base_path.rstrip("/") + address.site_url
+        # `/..//host/` resolves to the path //host/ on this site; written as it is, that would name the host.
+        return "/." + written if written.startswith("//") else written
+    return address.text
