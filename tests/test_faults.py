@@ -431,3 +431,64 @@ def test_a_read_only_mode_really_stops_the_build_here(tmp_path: Path) -> None:
     )
     folder.chmod(0o755)
     assert result.returncode != 0 and "PermissionError" in result.stderr
+
+
+# --- the preview reads each file once per request -------------------------------------------------------------
+
+
+def test_a_page_replaced_between_its_size_and_its_read_is_never_sent_short(tmp_path: Path) -> None:
+    """The preview's real file handler on a real server; the only addition is a subclass that replaces the file
+    with a shorter one just after the handler has taken its size (what a save does at the worst moment)."""
+    import asyncio
+    import http.client
+
+    from tornado import web
+    from tornado.httpserver import HTTPServer
+
+    from sitegen.preview.http import PreviewState, SiteFileHandler
+
+    root = tmp_path / "site"
+    root.mkdir()
+    page = root / "index.html"
+    original = b"<!doctype html><title>old</title><p>" + b"long text " * 2000 + b"</p>\n"
+    page.write_bytes(original)
+    replaced: list[int] = []
+
+    class ReplacedAfterSize(SiteFileHandler):
+        def get_content_size(self) -> int:
+            size = int(super().get_content_size())
+            partial = page.with_name(".index.html.tmp")
+            partial.write_bytes(b"<!doctype html><title>new</title>\n")
+            partial.replace(page)  # as the preview writes: the old file or the new one, never half of one
+            replaced.append(size)
+            return size
+
+    port = free_port()
+    state = PreviewState(root, port, "127.0.0.1")
+    started = threading.Event()
+    loop = asyncio.new_event_loop()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        server = HTTPServer(web.Application([(r"/(.*)", ReplacedAfterSize, {"state": state, "path": str(root)})]))
+        server.listen(port, address="127.0.0.1")
+        loop.call_soon(started.set)
+        loop.run_forever()
+        server.stop()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(10)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/index.html", headers={"Host": f"127.0.0.1:{port}"})
+        response = connection.getresponse()
+        body = response.read()  # IncompleteRead if fewer bytes came than Content-Length said
+        connection.close()
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+    assert replaced, "the file should have been replaced during the request"
+    assert response.status == 200
+    assert int(response.headers["Content-Length"]) == len(body)
+    assert body == original
