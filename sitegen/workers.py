@@ -6,9 +6,16 @@ Results come back as plain data (Articles, Problems), never as exceptions, so no
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import multiprocessing
 import os
+import select
+import signal
+import sys
+import threading
+import time
+import weakref
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -90,9 +97,50 @@ class _State:
 _state: _State | None = None
 
 
-def _start(setup: WorkerSetup) -> None:
+def _start(setup: WorkerSetup, main: int, forked_by_main: bool) -> None:
     global _state
+    _exit_with(main, forked_by_main)
     _state = _State(setup)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _exit_with(main: int, forked_by_main: bool) -> None:
+    """End this worker when the build's process `main` ends, even by SIGKILL, which the pool cannot see
+    coming: otherwise the worker waits for work forever. Where `main` started the worker (fork, spawn), Linux
+    does it (a parent-death signal); under forkserver the parent is the fork server, which itself stays alive
+    while its children do, so a thread watches `main` instead."""
+    if forked_by_main and sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != main:  # it ended before the request was made
+            os._exit(1)
+        return
+    threading.Thread(target=_watch, args=(main,), daemon=True, name="exit-with-build").start()
+
+
+def _watch(main: int) -> None:
+    try:
+        handle = os.pidfd_open(main)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd (not Linux, or an old kernel): look twice a second
+        while _running(main):
+            time.sleep(0.5)
+        os._exit(1)
+    select.select([handle], [], [])  # readable once `main` has ended
+    os._exit(1)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _load_chunk(paths: list[Path]) -> list[Loaded]:
@@ -105,17 +153,42 @@ def _render_chunk(tasks: list[RenderTask]) -> list[Problem]:
     return _state.render(tasks)
 
 
+# The pools of this process, so that a stopping preview can end them at once (abandon_all).
+_pools: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+_abandoned = threading.Event()
+
+
+def abandon_all() -> None:
+    """Drop every pool's queued work and kill its workers now, and refuse new pools: the preview is stopping
+    and its output folder is being removed. The builds using them fail (their callers expect that), and the
+    interpreter then exits at once instead of waiting for the workers to finish everything queued."""
+    _abandoned.set()
+    for pool in list(_pools):
+        processes = list(pool._processes.values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+
+
 class Workers:
     """A process pool when there is enough work and more than one core, otherwise this process."""
 
     def __init__(self, setup: WorkerSetup, jobs: int, items: int, start_method: str = "") -> None:
+        if _abandoned.is_set():
+            raise RuntimeError("the build was abandoned (the preview is stopping)")
         self.local = _State(setup)
         jobs = jobs or os.cpu_count() or 1
         self._pool: Executor | None = None
         if jobs > 1 and items >= PARALLEL_THRESHOLD:
             methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context(start_method or ("fork" if "fork" in methods else "spawn"))
-            self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(setup,))
+            method = start_method or ("fork" if "fork" in methods else "spawn")
+            self._pool = ProcessPoolExecutor(
+                jobs,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_start,
+                initargs=(setup, os.getpid(), method != "forkserver"),
+            )
+            _pools.add(self._pool)
 
     def __enter__(self) -> Workers:
         return self

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -20,6 +21,14 @@ MARKER = ".sitegen-output"
 MARKER_TEXT = b"Made by sitegen (python build.py). The whole folder is replaced on every build.\n"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+# Test hook: when set (to anything but ""), commits use the two-rename fallback of systems without renameat2
+# (macOS), so the tests can run that path on Linux in a subprocess.
+NO_EXCHANGE_ENV = "SITEGEN_TEST_NO_RENAMEAT2"
+_STAGE_NAME = re.compile(r"^\.(.+)\.staging-[^/]*$")
+
+
+class OutputError(UsageError):
+    """The output cannot be written (disk full, read-only folder); the previous output is left as it was."""
 
 
 def check_output_dir(out: Path, project_root: Path, protected: Iterable[Path], force: bool) -> Path:
@@ -55,12 +64,35 @@ def write_file(stage: Path, output: OutputFile) -> None:
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise ValueError(f"refusing to write outside the output folder: {output.path!r}")
     path = stage.joinpath(*relative.parts)
-    make_folders_below(stage, path.parent)
-    # Write beside, then rename: the preview rewrites pages while they are being served, and a reader must
-    # see the old page or the new one, never half of one.
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    partial.write_bytes(output.data)
-    partial.replace(path)
+    try:
+        make_folders_below(stage, path.parent)
+        # Write beside, then rename: the preview rewrites pages while they are being served, and a reader must
+        # see the old page or the new one, never half of one.
+        partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+        partial.write_bytes(output.data)
+        partial.replace(path)
+    except OSError as exc:
+        raise _write_failed(stage, relative.as_posix(), exc) from None
+
+
+def copy_file(stage: Path, source: Path, relative: str) -> None:
+    """Copy `source` to `relative` inside the staging folder (assets)."""
+    target = stage / relative
+    try:
+        make_folders_below(stage, target.parent)
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise _write_failed(stage, relative, exc) from None
+
+
+def _write_failed(stage: Path, relative: str, exc: OSError) -> OutputError:
+    """One line naming the file as it would appear in the output folder (not the staging folder)."""
+    named = _STAGE_NAME.match(stage.name)
+    shown = f"{named.group(1) if named else stage.name}/{relative}"
+    return OutputError(
+        f"cannot write {shown}: {exc.strerror or exc} (free some disk space or fix the folder's permissions, "
+        "then build again; the previous output is unchanged)"
+    )
 
 
 def make_folders_below(root: Path, folder: Path) -> None:
@@ -77,11 +109,23 @@ class Staging:
     def __init__(self, target: Path) -> None:
         self.target = target
         self.prefix = f".{target.name}.staging-"
+        check_writable(target)
         remove_leftovers(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
         self.path = target.parent / f"{self.prefix}{os.getpid()}"
-        self.path.mkdir()
-        (self.path / MARKER).write_bytes(MARKER_TEXT)
+        created = False
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.path.mkdir()
+            created = True
+            (self.path / MARKER).write_bytes(MARKER_TEXT)
+        except OSError as exc:
+            if created:  # this build's own folder, perhaps holding half a marker: nothing else is in it
+                (self.path / MARKER).unlink(missing_ok=True)
+                self.path.rmdir()
+            raise OutputError(
+                f"cannot create a staging folder beside {target}: {exc.strerror or exc} "
+                "(free some disk space or make the folder writable; the previous output is unchanged)"
+            ) from None
 
     def commit(self) -> None:
         if self.target.exists():
@@ -90,7 +134,9 @@ class Staging:
                 self.target.rename(old)
                 self.path.rename(self.target)
                 self.path = old
-            shutil.rmtree(self.path)  # now holds the previous build, which carries our marker
+            # Now holds the previous build, which carries our marker. The new output is in place, so a folder
+            # that cannot be removed now is left for the next build's remove_leftovers() rather than failing.
+            shutil.rmtree(self.path, ignore_errors=True)
         else:
             self.path.rename(self.target)
 
@@ -99,17 +145,41 @@ class Staging:
             shutil.rmtree(self.path)
 
 
+def check_writable(target: Path) -> None:
+    """OutputError unless the staging folder can be made beside `target` and every folder of the previous
+    output can be emptied: checked before the build writes anything, so a read-only output folder or project
+    is refused before any swap instead of failing half-way through replacing the old output."""
+    existing = target.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write beside the output folder {target}: {existing} is read-only "
+            "(make it writable or choose another folder with --out)"
+        )
+    if target.is_dir() and not target.is_symlink():
+        for folder, _, _ in os.walk(target):
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise OutputError(
+                    f"cannot replace the output folder {target}: {folder} is read-only "
+                    "(make it writable or choose another folder with --out; nothing was changed)"
+                )
+
+
 def remove_leftovers(target: Path) -> None:
-    """Staging folders left by a killed build (they carry our marker; anything else is left alone)."""
+    """Staging folders left by a killed build (they carry our marker; anything else is left alone). One that
+    cannot be removed is left as it is: each build stages into a folder of its own, so it blocks nothing."""
     if not target.parent.is_dir():
         return
     for folder in target.parent.glob(f".{target.name}.staging-*"):
         if is_ours(folder):
-            shutil.rmtree(folder)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two folders (Linux renameat2); False where the system cannot."""
+    if os.environ.get(NO_EXCHANGE_ENV):
+        return False
     libc_name = ctypes.util.find_library("c")
     if libc_name is None:
         return False

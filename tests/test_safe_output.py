@@ -102,11 +102,31 @@ def test_deleted_article_disappears_everywhere(project: Path) -> None:
         assert "/numb-hands/" not in (site / name).read_text(), name
 
 
-@pytest.mark.parametrize(
-    "out",
-    [".", "..", "/", "content", "templates", "static", "content/sub", "{home_link}", "{unmarked}", "{outside}"],
+CONTAINS_PROJECT = "is or contains the project folder; choose a folder such as _site"
+NOT_OURS = (
+    "holds files sitegen did not make (no .sitegen-output marker); choose an empty or new folder, or empty it yourself"
 )
-def test_unsafe_output_folders_are_refused_before_any_deletion(project: Path, out: str) -> None:
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (".", CONTAINS_PROJECT),
+        ("..", CONTAINS_PROJECT),
+        ("/", CONTAINS_PROJECT),
+        ("content", "overlaps content/; choose a folder such as _site"),
+        ("templates", "overlaps templates/; choose a folder such as _site"),
+        ("static", "overlaps static/; choose a folder such as _site"),
+        ("content/sub", "overlaps content/; choose a folder such as _site"),
+        ("static/../content", "overlaps content/; choose a folder such as _site"),
+        ("{home_link}", "is a symbolic link; choose a real folder"),
+        ("{unmarked}", NOT_OURS),
+        ("{outside}", "is outside the project; add --force if you really mean it"),
+    ],
+)
+def test_unsafe_output_folders_are_refused_before_any_deletion(project: Path, out: str, message: str) -> None:
+    """Relative folders are given from the project (run_build does not run in it), so each case reaches the
+    rule it is about, and the message says which rule refused it."""
     sentinels = [project / "sentinel.txt", project.parent / "sentinel.txt", project / "content" / "sentinel.md~"]
     for sentinel in sentinels:
         sentinel.write_text("keep me")
@@ -115,13 +135,24 @@ def test_unsafe_output_folders_are_refused_before_any_deletion(project: Path, ou
     unmarked.mkdir()
     (unmarked / "notes.txt").write_text("mine")
     out = out.format(home_link=project / "home-link", unmarked=unmarked, outside=project.parent / "elsewhere")
-    result = run_build(project, "--out", out)
+    folder = out if out.startswith("/") else str(project / out)
+    result = run_build(project, "--out", folder)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("error: output folder ")
-    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr == f"error: output folder {folder} {message}\n"
     assert all(sentinel.read_text() == "keep me" for sentinel in sentinels)
     assert (unmarked / "notes.txt").read_text() == "mine"
     assert not (project.parent / "elsewhere").exists()
+
+
+def test_an_output_folder_that_is_a_linked_content_folder_is_refused(project: Path) -> None:
+    """--content given through a symbolic link is still recognised as the content folder."""
+    (project / "content-link").symlink_to(project / "content")
+    result = run_build(project, "--content", str(project / "content-link"), "--out", str(project / "content"))
+    assert result.returncode == 2, result.stderr
+    assert (
+        result.stderr
+        == f"error: output folder {project / 'content'} overlaps content/; choose a folder such as _site\n"
+    )
 
 
 def test_outside_project_is_allowed_with_force(project: Path) -> None:

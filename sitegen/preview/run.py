@@ -26,6 +26,8 @@ from sitegen.preview.http import PreviewState, application, reload_browsers
 from sitegen.preview.incremental import LiveSite, Update
 from sitegen.preview.watch import changes
 from sitegen.red_flags import red_flags_path
+from sitegen.workers import abandon_all
+from sitegen.writer import OutputError
 
 DEFAULT_PORT = 8000
 PORTS_TO_TRY = 20
@@ -63,8 +65,6 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     for name in ("tornado.access", "tornado.general", "livereload"):  # writers need our lines, not request logs
         logging.getLogger(name).setLevel(logging.CRITICAL)
     signal.signal(signal.SIGTERM, _interrupt)  # until the server runs, a stop request ends start-up cleanly
-    workdir = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
-    site = workdir / "site"
     shown_host = "127.0.0.1" if options.host in ("0.0.0.0", "::") else options.host
     address = f"http://{'[' + shown_host + ']' if ':' in shown_host else shown_host}:{port}/"
     build_options = BuildOptions(
@@ -75,15 +75,21 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
         start_method="forkserver",
         search=options.search,
     )
-    state = PreviewState(site, port, options.host)
-    builder = _Builder(replace(paths, out_dir=site), build_options, state, say)
-    state.on_request = builder.live.render_if_missing
-    loop = builder.loop = IOLoop.current()
     stop = threading.Event()
     server: HTTPServer | None = None
-    # Watching starts before the first build, so no save is missed; its rebuilds wait for that build.
-    watcher = threading.Thread(target=builder.watch, args=(paths, stop, loop), daemon=True)
+    workdir: Path | None = None
+    builder: _Builder | None = None
+    watcher: threading.Thread | None = None
+    # Everything from here is inside the try, so a stop request at any moment removes what was made so far.
     try:
+        workdir = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
+        site = workdir / "site"
+        state = PreviewState(site, port, options.host)
+        builder = _Builder(replace(paths, out_dir=site), build_options, state, say)
+        state.on_request = builder.live.render_if_missing
+        loop = builder.loop = IOLoop.current()
+        # Watching starts before the first build, so no save is missed; its rebuilds wait for that build.
+        watcher = threading.Thread(target=builder.watch, args=(paths, stop, loop), daemon=True)
         watcher.start()
         builder.start_first_build()
         server = HTTPServer(application(state))
@@ -97,12 +103,22 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop.set()
-        builder.stopping.set()
+        if builder is not None:
+            builder.stopping.set()
         if server is not None:
             server.stop()
-        watcher.join(timeout=1.5)
-        _remove(workdir)
+        for socket_ in sockets:
+            socket_.close()  # the port is free again even while a build thread is still finishing
+        # A build still running (the first one, or a rebuild) would keep the interpreter waiting for its
+        # worker processes to finish all their queued work: seconds on a big site.
+        abandon_all()
+        if watcher is not None:
+            watcher.join(timeout=1.5)
+        if workdir is not None:
+            _remove(workdir)
     say("Stopped.")
     return 0
 
@@ -145,9 +161,10 @@ class _Builder:
         def run() -> None:
             try:
                 path = self.build(early=early)
-            except OSError:
+            except Exception:
                 if self.stopping.is_set():
                     return  # the preview stopped and removed its folder under the running build
+                ready.set()  # start-up must not wait for ever on a build that failed unexpectedly
                 raise
             self.live.first_build_done()
             ready.set()
@@ -175,6 +192,12 @@ class _Builder:
                 self.say(problem.format())
             self.say("The preview shows the last version that built; fix the file and save again.")
             return None
+        except OutputError as exc:  # the disk is full or the temporary folder cannot be written
+            if self.stopping.is_set():
+                raise
+            self.state.problems = [str(exc)]
+            self.say(f"error: {exc}")
+            return None
         self.state.problems = []
         for warning in warnings:
             self.say(warning.format())
@@ -193,6 +216,11 @@ class _Builder:
                 self.first.join()
                 failed = self.live.result is None
             # After a failed build the output may lag behind several saves: rebuild in full to catch up.
-            path = self.build(None if failed else batch)
+            try:
+                path = self.build(None if failed else batch)
+            except Exception:
+                if self.stopping.is_set():
+                    return  # stopped in the middle of a rebuild (abandon_all)
+                raise
             failed = path is None
             loop.add_callback(reload_browsers, path or "*")
