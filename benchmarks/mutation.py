@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # a sibling script, not a package
@@ -43,11 +44,17 @@ import report  # a sibling script, not a package
 REPO = Path(__file__).resolve().parent.parent
 WORK = Path(__file__).resolve().parent / ".work" / "mutation"
 
-# The tests that cover each module, fastest first (each run stops at the first failure).
+# The tests that cover each module, in the order they run (each run stops at the first failure, so quick tests
+# that kill many mutants go first); a test id listed after its file moves that test to the end.
 _DEDUPE_TESTS = ("tests/test_dedupe.py", "tests/test_site_checks.py", "tests/test_mutation_gaps.py")
 MODULES: dict[str, tuple[str, ...]] = {
     # The writer runs only in the real CLI: these tests start build.py (and the preview) as subprocesses.
-    "sitegen/writer.py": ("tests/test_safe_output.py", "tests/test_incremental.py", "tests/test_mutation_gaps.py"),
+    "sitegen/writer.py": (
+        "tests/test_safe_output.py",
+        "tests/test_incremental.py",
+        "tests/test_mutation_gaps.py",
+        "tests/test_safe_output.py::test_killed_build_leaves_output_and_next_build_cleans_up",  # 15 s
+    ),
     "sitegen/render/sanitize.py": (
         "tests/test_sanitize.py",
         "tests/test_mutation_gaps.py",
@@ -57,7 +64,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sitegen/dedupe/meaning.py": _DEDUPE_TESTS,
     "sitegen/dedupe/similarity.py": _DEDUPE_TESTS,
 }
-PYTEST_ARGS = ("-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0")
+PYTEST_ARGS = ("-x", "-q", "-p", "no:cacheprovider", "-p", "mutation", "--hypothesis-seed=0")
 CANARY = '\nraise RuntimeError("mutation canary: this module must not import")\n'
 _COMPARE_FLIP: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Eq: ast.NotEq,
@@ -279,10 +286,32 @@ def make_workspace(number: int) -> Path:
     return workspace
 
 
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """A pytest hook (pytest loads this file with `-p mutation`): run the tests in MUTATION_TEST_ORDER's order."""
+    order = os.environ.get("MUTATION_TEST_ORDER", "").split("\n")
+
+    def rank(item: Any) -> int:
+        nodeid = str(item.nodeid)
+        matches = [(len(entry), position) for position, entry in enumerate(order) if _covers(entry, nodeid)]
+        return max(matches)[1] if matches else len(order)
+
+    items.sort(key=rank)
+
+
+def _covers(entry: str, nodeid: str) -> bool:
+    return nodeid == entry or nodeid.startswith((entry + "::", entry + "["))
+
+
 def run_tests(workspace: Path, tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
     """'killed' (tests failed), 'survived' (they passed) or 'timeout', and the seconds taken."""
-    env = {**os.environ, "PYTHONPATH": str(workspace), "PYTHONDONTWRITEBYTECODE": "1"}
-    existing = [test for test in tests if (workspace / test.partition("::")[0]).exists()]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join((str(workspace), str(workspace / "benchmarks"))),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MUTATION_TEST_ORDER": "\n".join(tests),
+    }
+    present = [test for test in tests if (workspace / test.partition("::")[0]).exists()]
+    existing = [test for test in present if not any(_covers(other, test) for other in present if other != test)]
     command = [sys.executable, "-m", "pytest", *PYTEST_ARGS, f"--basetemp={workspace / '.pytest-tmp'}", *existing]
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -322,8 +351,10 @@ def check_setup(workspace: Path, module: str, tests: tuple[str, ...]) -> float:
     # The canary runs the first test file only: for the writer it imports nothing itself, so only the build
     # subprocess can notice, which proves that the subprocess runs the mutated copy.
     install(workspace, module, original + CANARY)
-    canary, _ = run_tests(workspace, tests[:1], timeout=600)
-    install(workspace, module, original)
+    try:
+        canary, _ = run_tests(workspace, tests[:1], timeout=600)
+    finally:
+        install(workspace, module, original)
     if canary != "killed":
         raise SystemExit(f"{module}: a module that cannot import went unnoticed by {tests[0]}; the setup is wrong")
     return seconds
@@ -349,8 +380,8 @@ def run_module(
         try:
             install(workspace, module, text)
             status, seconds = run_tests(workspace, tests, timeout)
-            install(workspace, module, original)
         finally:
+            install(workspace, module, original)
             workspaces.put(workspace)
         print(f"  {status:8} {module}:{mutant.line} {mutant.description}", flush=True)
         return Outcome(mutant, status, seconds, diff)
