@@ -47,7 +47,16 @@ WORK = Path(__file__).resolve().parent / ".work" / "mutation"
 # The tests that cover each module, in the order they run (each run stops at the first failure, so quick tests
 # that kill many mutants go first); a test id listed after its file moves that test to the end.
 _DEDUPE_TESTS = ("tests/test_dedupe.py", "tests/test_site_checks.py", "tests/test_mutation_gaps.py")
+# Modules run quickest first, so that a run cut short by --budget loses the slow writer's mutants, not all others.
 MODULES: dict[str, tuple[str, ...]] = {
+    "sitegen/dedupe/meaning.py": _DEDUPE_TESTS,
+    "sitegen/dedupe/similarity.py": _DEDUPE_TESTS,
+    "sitegen/render/sanitize.py": (
+        "tests/test_sanitize.py",
+        "tests/test_mutation_gaps.py",
+        "tests/test_golden.py",
+        "tests/test_editor_tools.py::test_images_from_static_point_at_their_published_files",
+    ),
     # The writer runs only in the real CLI: these tests start build.py (and the preview) as subprocesses.
     "sitegen/writer.py": (
         "tests/test_safe_output.py",
@@ -55,14 +64,6 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/test_mutation_gaps.py",
         "tests/test_safe_output.py::test_killed_build_leaves_output_and_next_build_cleans_up",  # 15 s
     ),
-    "sitegen/render/sanitize.py": (
-        "tests/test_sanitize.py",
-        "tests/test_mutation_gaps.py",
-        "tests/test_golden.py",
-        "tests/test_editor_tools.py::test_images_from_static_point_at_their_published_files",
-    ),
-    "sitegen/dedupe/meaning.py": _DEDUPE_TESTS,
-    "sitegen/dedupe/similarity.py": _DEDUPE_TESTS,
 }
 PYTEST_ARGS = ("-x", "-q", "-p", "no:cacheprovider", "-p", "mutation", "--hypothesis-seed=0")
 CANARY = '\nraise RuntimeError("mutation canary: this module must not import")\n'
