@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from sitegen.dedupe.engine import deduplicate
+from sitegen.dedupe.meaning import protected_sequence
+from sitegen.dedupe.similarity import NEAR_DUPLICATE, Comparison, compare, score
+from sitegen.dedupe.units import PARAGRAPH, Features, Unit
 from sitegen.render.markdown import BodyRenderer, RenderedBody
 from tests.sample_site import run_build
 
@@ -39,3 +45,63 @@ def test_an_output_folder_that_is_a_symbolic_link_is_refused(project: Path) -> N
     assert result.returncode == 2, result.stderr
     assert result.stderr == f"error: output folder {project / '_site'} is a symbolic link; choose a real folder\n"
     assert list(real.iterdir()) == []
+
+
+# One word from each list in sitegen/dedupe/meaning.py, added to a sentence. Without the list the word would be
+# just "one added word", which the near-duplicate rule allows, so each pair pins its list down (mutants: the
+# list blanked; protected_sequence keeping only negations).
+_REST = "Rest the sore wrist on a soft pillow and keep it raised when you go to sleep at night."
+_TAKE = "Take paracetamol with a glass of water after you have eaten something, when the pain starts."
+ADDED_PROTECTED_WORD = {
+    "modality": (_REST, _REST.replace("and keep", "and always keep")),
+    "direction": (_REST, _REST.replace("sore wrist", "sore left wrist")),
+    "body": (_REST, _REST.replace("sore wrist", "sore wrist and elbow")),
+    "thermal": (_REST, _REST.replace("soft pillow", "soft warm pillow")),
+    "timing": (_REST, _REST.replace("raised", "raised daily")),
+    "units": (_TAKE, _TAKE.replace("paracetamol", "paracetamol tablets")),
+    "number words": (_TAKE, _TAKE.replace("Take paracetamol", "Take two paracetamol")),
+    "scale": (_TAKE, _TAKE.replace("Take paracetamol", "Take more paracetamol")),
+    "medicines": (_TAKE, _TAKE.replace("paracetamol", "paracetamol and codeine")),
+}
+
+
+@pytest.mark.parametrize(("first", "second"), ADDED_PROTECTED_WORD.values(), ids=ADDED_PROTECTED_WORD.keys())
+def test_an_added_protected_word_keeps_both_texts(first: str, second: str) -> None:
+    comparison = compare(Features(first), Features(second))
+    assert comparison.similarity >= NEAR_DUPLICATE  # the score alone would merge them
+    assert not comparison.duplicate
+    assert comparison.reason.startswith("protected words differ")
+    assert [unit.text for unit in deduplicate([Unit(PARAGRAPH, first, 1), Unit(PARAGRAPH, second, 2)]).units] == [
+        first,
+        second,
+    ]
+
+
+def test_a_repeated_word_counts_once_except_a_negation() -> None:
+    # Mutants: protected_sequence with `word != previous` or `word in NEGATION` flipped.
+    assert protected_sequence(["you", "can", "can", "take", "it"]) == protected_sequence(["you", "can", "take", "it"])
+    assert protected_sequence(["do", "not", "not", "take", "it"]) != protected_sequence(["do", "not", "take", "it"])
+
+
+@pytest.mark.parametrize("restrictor", ["only", "unless", "until", "when", "except", "after", "before", "while", "but"])
+def test_a_fragment_followed_by_a_restricting_word_is_kept(restrictor: str) -> None:
+    # Mutant: RESTRICTORS blanked, so the plain advice vanished into the fuller text ("... only if ...").
+    part = "Take ibuprofen with food to protect your stomach from irritation and bleeding."  # 10 words or more
+    whole = f"{part[:-1]} {restrictor} your doctor says so."
+    result = deduplicate([Unit(PARAGRAPH, part, 1), Unit(PARAGRAPH, whole, 2)])
+    assert [unit.text for unit in result.units] == [part, whole]
+
+
+def test_each_similarity_guard_decides_on_its_own() -> None:
+    # Mutants: similarity.compare without the sentence-count, length or threshold check (or with `<=` at the
+    # threshold). In the other tests an earlier check always decided first, so these branches never ran.
+    two = Features("Rest the wrist for two days. Then start the exercises again slowly.")
+    one = Features("Rest the wrist for two days then start the exercises agian slowly.")
+    assert compare(two, one) == Comparison(compare(two, one).similarity, False, "different number of sentences")
+    short, longer = Features("Rest the wrist."), Features("Rest the sore swollen wrist.")
+    assert compare(short, longer) == Comparison(score(short, longer), False, "lengths differ by more than 20%")
+    typo = Features("Most people find that the tinglng in their fingers settles within a few weeks.")
+    right = Features("Most people find that the tingling in their fingers settles within a few weeks.")
+    assert compare(typo, right, NEAR_DUPLICATE).duplicate
+    below = compare(typo, right, NEAR_DUPLICATE - 0.001)
+    assert not below.duplicate and below.reason == "similar (0.90) but below the 0.90 threshold"
