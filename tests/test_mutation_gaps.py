@@ -105,3 +105,49 @@ def test_each_similarity_guard_decides_on_its_own() -> None:
     assert compare(typo, right, NEAR_DUPLICATE).duplicate
     below = compare(typo, right, NEAR_DUPLICATE - 0.001)
     assert not below.duplicate and below.reason == "similar (0.90) but below the 0.90 threshold"
+
+
+_TINGLING = "Most people find that the tingling in their fingers settles within a few weeks of starting the exercises."
+_SYMPTOMS = "Symptoms such as tiredness are common and do not always point to a nerve problem in the hand."
+_SPLINT = "You can wear the splint when you type or use a computer mouse for a long time."
+_CREAM = "Apply the cream gently to the sore skin and let it soak in for a few minutes."
+_REST_WEEK = "Rest and wear a splint on the sore wrist for a week or so until it feels better."
+WORD_DIFFERENCES = {
+    # Mutants: _typo always true; without its protected/short-word check; long-word allowance for short words.
+    "long different words": (_SYMPTOMS, _SYMPTOMS.replace("tiredness", "dizziness"), "different words"),
+    "short words one letter apart": (_SPLINT, _SPLINT.replace("wear", "tear"), "different words: wear ≠ tear"),
+    "two letters in a short word": (_CREAM, _CREAM.replace("cream", "steam"), "different words: cream ≠ steam"),
+    # Mutant: replacing one word by two crashed on zip(strict=True) once the `or` became `and`.
+    "one word for two": (_REST_WEEK, _REST_WEEK.replace("a splint", "a soft brace"), "different words: splint ≠ soft"),
+    # Mutants: added words not counted ("insert"/"delete" blanked, `added +=` or the limit dropped).
+    "three added words": (
+        _TINGLING,
+        _TINGLING.replace("settles", "slowly settles").replace("few", "few short").replace("the ex", "the new ex"),
+        "3 words added or removed",
+    ),
+    "three removed words": (
+        _TINGLING.replace("settles", "slowly settles").replace("few", "few short").replace("the ex", "the new ex"),
+        _TINGLING,
+        "3 words added or removed",
+    ),
+}
+
+
+@pytest.mark.parametrize(("first", "second", "reason"), WORD_DIFFERENCES.values(), ids=WORD_DIFFERENCES.keys())
+def test_word_differences_that_are_not_typing_mistakes(first: str, second: str, reason: str) -> None:
+    comparison = compare(Features(first), Features(second))
+    assert comparison.similarity >= NEAR_DUPLICATE
+    assert not comparison.duplicate
+    assert comparison.reason.startswith(reason)
+
+
+def test_two_added_words_are_still_a_near_duplicate() -> None:
+    # Mutant: `added > MAX_ADDED_WORDS` turned into `>=`.
+    second = _TINGLING.replace("settles", "slowly settles").replace("the ex", "the new ex")
+    assert compare(Features(_TINGLING), Features(second)).duplicate
+
+
+def test_the_same_text_after_normalising_is_a_duplicate() -> None:
+    # Mutant: compare returned None for equal keys (no other test compares two equal keys).
+    same = compare(Features("Rest the wrist,  then RAISE it."), Features("rest the wrist then raise it"))
+    assert same == Comparison(1.0, True, "same text after normalising case, spacing and punctuation")
