@@ -51,6 +51,12 @@ bench: setup
 	$(BIN)/python benchmarks/readability.py
 	$(BIN)/python benchmarks/page_weight.py
 
+# Bounded mutation run over the writer, the sanitiser and the meaning guard (at most 20 minutes of mutants);
+# writes the "Mutation testing" section of BENCHMARKS.md and prints each surviving mutant's diff.
+.PHONY: mutation
+mutation: setup
+	$(BIN)/python benchmarks/mutation.py
+
 # Lighthouse 12.2.3 (13 needs Node 22) with Debian's chromium, on the home page and an article.
 lighthouse: setup browser
 	npm install --prefix .tools/lighthouse --no-save --no-audit --no-fund -E lighthouse@12.2.3 >/dev/null
