@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,7 +21,7 @@ from sitegen.render.site_pages import render_site_pages
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
 from sitegen.search_index import index_site
 from sitegen.workers import Workers, WorkerSetup
-from sitegen.writer import Staging, check_output_dir, make_folders_below, write_file
+from sitegen.writer import Staging, check_output_dir, copy_file, write_file
 
 RESERVED_URL_DIRS = (TOPICS_DIR, SEARCH_DIR, "assets", "pagefind")
 
@@ -212,9 +211,7 @@ def build_site(
                 on_loaded(loaded.site, setup.render, assets)
             pages, warnings = _render_all(loaded, workers, staging.path, progress)
         for asset in assets:
-            target = staging.path / asset.output_path
-            make_folders_below(staging.path, target.parent)
-            shutil.copyfile(asset.source, target)
+            copy_file(staging.path, asset.source, asset.output_path)
         if options.search:
             search_problem = index_site(staging.path)
             if search_problem is not None:
