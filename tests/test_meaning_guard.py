@@ -104,6 +104,13 @@ def test_a_real_word_turned_into_a_non_word_is_a_slip(real: str, slip: str) -> N
     assert [u.text for u in result.units] == [sentence(real)]
 
 
+def test_two_slips_in_a_short_word_are_too_many() -> None:
+    # A word under 8 letters may have one slip; "nuasae" (two swaps) is too far from "nausea" to be sure.
+    verdict = compare(Features(sentence("nausea")), Features(sentence("nuasae")))
+    assert not verdict.duplicate and verdict.reason == "different words: nausea ≠ nuasae"
+    assert compare(Features(sentence("nausea")), Features(sentence("nuasea"))).duplicate
+
+
 @pytest.mark.parametrize(("x", "y"), [("zolvarin", "zelvarin"), ("nifedipin", "nimodipin")])
 def test_two_unknown_words_are_kept_and_flagged_for_a_person(x: str, y: str) -> None:
     verdict = compare(Features(sentence(x)), Features(sentence(y)))

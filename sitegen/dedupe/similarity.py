@@ -79,10 +79,14 @@ def _word_difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, list[
     """Why the word-level edits are not just typos or an added word (empty when they are), and the changed
     word pairs that no word list knows."""
     added = 0
+    removed_words: set[str] = set()
+    added_words: set[str] = set()
     unknown: list[tuple[str, str]] = []
     for operation, a1, a2, b1, b2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if operation in ("insert", "delete"):
             added += (a2 - a1) + (b2 - b1)
+            removed_words.update(a[a1:a2])
+            added_words.update(b[b1:b2])
         elif operation == "replace":
             old, new = a[a1:a2], b[b1:b2]
             if "".join(old) == "".join(new):
@@ -93,6 +97,16 @@ def _word_difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, list[
             unknown.extend((x, y) for x, y, c in zip(old, new, changes, strict=True) if c == UNKNOWN)
     if added > MAX_ADDED_WORDS:
         return f"{added} words added or removed", unknown
+    if moved := removed_words & added_words:
+        return f"word order differs: {' '.join(sorted(moved))} moved", unknown  # "ample apple" / "apple ample"
+    # A word removed in one place and another added elsewhere is a changed word, whatever the alignment says
+    # ("ample apple apple" / "apple apple apple" aligns as one word deleted and one added).
+    for gone in sorted(removed_words) if added_words else []:
+        changes = [word_change(gone, word) for word in sorted(added_words)]
+        if SLIP not in changes and UNKNOWN not in changes:
+            return f"different words: {gone} ≠ {' '.join(sorted(added_words))}", unknown
+        if SLIP not in changes:
+            unknown.extend((gone, word) for word, c in zip(sorted(added_words), changes, strict=True) if c == UNKNOWN)
     return "", unknown
 
 
