@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from spellchecker import SpellChecker
-
 MEDICAL_WORDS = Path(__file__).with_name("medical_words.txt")
 
 
@@ -28,6 +26,8 @@ def _medical() -> frozenset[str]:
 
 @cache
 def _english() -> frozenset[str]:
+    from spellchecker import SpellChecker  # imported here: most builds never need it (30 ms)
+
     return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys())
 
 
