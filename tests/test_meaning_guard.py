@@ -332,7 +332,7 @@ def test_check_in_one_page(tmp_path: Path, x: str, y: str, expected: str | None)
         ("prednisone", "prednisolone", None),
         ("abduction", "adduction", None),
         ("tingling", "tinglng", "content/other.md:18: warning DUP002: duplicates: paragraph also appears in "),
-        ("zolvarin", "zelvarin", "content/other.md:18: warning DUP002: duplicates: paragraph may be the same as "),
+        ("zolvarin", "zelvarin", "content/other.md:18: warning DUP002: duplicates: paragraph may also appear in "),
     ],
     ids=["medicines", "anatomy", "slip", "unknown"],
 )

@@ -131,7 +131,7 @@ def duplicates_across_articles(
                 "duplicates",
                 f"paragraph also appears in {where} (similarity {verdict.similarity:.2f})"
                 if verdict.duplicate
-                else f"paragraph may be the same as {where} ({verdict.reason})",
+                else f"paragraph may also appear in {where} ({verdict.reason})",
                 f"reword or remove one; if both are intended, add {paragraph_hash(a.key)} to duplicate_allowlist "
                 "in site.yml"
                 if verdict.duplicate
