@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.sample_site import REPO, clean_env
+from tests.test_dedupe import misspelt, paragraphs
 
 CASES = Path(__file__).parent / "fixtures" / "import"
 
@@ -199,3 +206,55 @@ def test_imported_drafts_do_not_break_the_build_until_built_as_drafts(project: P
     drafts = run_build(project, "--drafts")
     assert drafts.returncode == 1
     assert "content/spinal-degeneration.md:2: summary: is required (add a line 'summary: ...')" in drafts.stderr
+
+
+# --- fuzzing the importer (hypothesis) -------------------------------------------------------------------------
+# In-process through the real CLI entry point (a subprocess per example would be too slow). CI runs a bounded
+# number of examples; for a longer run: IMPORT_FUZZ_EXAMPLES=2000 .venv/bin/pytest tests/test_import.py -k fuzz
+FUZZ_EXAMPLES = int(os.environ.get("IMPORT_FUZZ_EXAMPLES", "25"))
+
+
+def import_in_process(source: Path, out: Path, report: Path) -> tuple[int, str]:
+    from sitegen.cli import main
+
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["import", str(source), "--out", str(out), "--report", str(report)])
+    return code, stderr.getvalue()
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(str.encode)))
+def test_fuzz_any_bytes_import_without_a_traceback(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "scraped.txt"
+        source.write_bytes(raw)
+        code, stderr = import_in_process(source, Path(folder) / "out", Path(folder) / "report.json")
+    # An exception would escape main() and fail the test; what it prints is one line per problem.
+    assert code in (0, 1), stderr
+    assert "Traceback" not in stderr
+    if code == 1:
+        *problems, stopped = stderr.splitlines()
+        assert stopped == "Stopped: 1 problem to fix; nothing was written."
+        assert len(problems) == 1 and problems[0].startswith(str(source))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_fuzz_every_unique_paragraph_survives_and_real_words_are_never_merged(data: st.DataObject) -> None:
+    # Originals may differ from each other in one or two real words ("garden" / "harden"); copies are exact,
+    # re-cased, re-punctuated or carry a keyboard slip that makes a non-word.
+    originals = data.draw(paragraphs(data.draw(st.integers(2, 6))))
+    lines = list(originals)
+    for _ in range(data.draw(st.integers(0, 5))):
+        source = data.draw(st.sampled_from(originals))
+        slip = misspelt(source, data.draw(st.integers()))
+        copy = data.draw(st.sampled_from([source, source.upper(), source.rstrip(".") + "!", slip]))
+        lines.insert(data.draw(st.integers(len(originals), len(lines))), copy)
+    with tempfile.TemporaryDirectory() as folder:
+        source_file, out = Path(folder) / "scraped.txt", Path(folder) / "out"
+        source_file.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+        code, stderr = import_in_process(source_file, out, Path(folder) / "report.json")
+        assert code == 0, stderr
+        (article,) = out.iterdir()
+        assert body(article.read_text(encoding="utf-8")).strip().split("\n\n") == originals

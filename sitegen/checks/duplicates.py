@@ -1,5 +1,8 @@
 """Duplicate text: a repeat inside one article is an error; near-duplicate paragraphs across articles are
-warnings, unless their hash is on `duplicate_allowlist` in site.yml. Uses the importer's engine."""
+warnings, unless their hash is on `duplicate_allowlist` in site.yml. Uses the importer's engine.
+
+Two paragraphs that differ only in a word no word list knows ("nifedipin" / "nimodipin") may be a slip or
+two different medicines: both stay, and a warning (DUP001 inside a page, DUP002 across pages) asks a person."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from sitegen.dedupe import text_keys
-from sitegen.dedupe.engine import deduplicate
+from sitegen.dedupe.engine import UNSURE_RULE, deduplicate
 from sitegen.dedupe.markdown_units import units_from_markdown
 from sitegen.dedupe.similarity import NEAR_DUPLICATE, compare, within_reach
 from sitegen.dedupe.site_index import Signatures, SiteIndex, paragraph_hash, signatures
@@ -18,6 +21,9 @@ from sitegen.errors import Problem, Severity
 from sitegen.model import Article
 
 MAX_WARNINGS_SHOWN = 50
+_CHECK_BY_HAND = (
+    "if one word is a typing slip, correct it; if both are real words, add them to sitegen/dedupe/medical_words.txt"
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ def article_units(article: Article) -> list[Unit]:
 def duplicates_in_article(units: Sequence[Unit], features: Sequence[Features], shown_as: str) -> list[Problem]:
     if not _may_repeat(features):
         return []
+    decisions = deduplicate(units).decisions
     return [
         Problem(
             shown_as,
@@ -44,8 +51,20 @@ def duplicates_in_article(units: Sequence[Unit], features: Sequence[Features], s
             "delete one of the two copies, or reword one if both are needed",
             code="DUP001",
         )
-        for d in deduplicate(units).removed
-        if d.rule != "empty heading"
+        for d in decisions
+        if d.action == "removed" and d.rule != "empty heading"
+    ] + [
+        Problem(
+            shown_as,
+            d.line,
+            "duplicates",
+            f"may repeat line {d.other_line} ({d.reason})",
+            _CHECK_BY_HAND,
+            Severity.WARNING,
+            code="DUP001",
+        )
+        for d in decisions
+        if d.rule == UNSURE_RULE
     ]
 
 
@@ -102,16 +121,21 @@ def duplicates_across_articles(
             continue
         a = Features(texts.text(first.article, first.line))
         verdict = compare(a, Features(texts.text(second.article, second.line)))
-        if not verdict.duplicate or paragraph_hash(a.key) in allowed:
+        if not (verdict.duplicate or verdict.unsure) or paragraph_hash(a.key) in allowed:
             continue
+        where = f"{shown[first.article]}:{first.line}"
         warnings.append(
             Problem(
                 shown[second.article],
                 second.line,
                 "duplicates",
-                f"paragraph also appears in {shown[first.article]}:{first.line} (similarity {verdict.similarity:.2f})",
+                f"paragraph also appears in {where} (similarity {verdict.similarity:.2f})"
+                if verdict.duplicate
+                else f"paragraph may also appear in {where} ({verdict.reason})",
                 f"reword or remove one; if both are intended, add {paragraph_hash(a.key)} to duplicate_allowlist "
-                "in site.yml",
+                "in site.yml"
+                if verdict.duplicate
+                else _CHECK_BY_HAND,
                 Severity.WARNING,
                 code="DUP002",
             )

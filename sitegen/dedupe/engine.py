@@ -3,7 +3,8 @@
 Steps, in the dedup guide's order (section 6): repeated sections, repeated runs of three or more units,
 exact repeats, near-duplicates, fragments contained in a fuller text, and headings left empty. Short units
 (list items, lead-ins, anything under ten words) go only as part of a repeated section or run. Every
-removal, and every pair kept although similar, is recorded as a Decision.
+removal, and every pair kept although similar, is recorded as a Decision; a pair kept only because a changed
+word is in no word list has the rule UNSURE_RULE, for a person to decide.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from sitegen.dedupe.similarity import REVIEW, compare, within_reach
 from sitegen.dedupe.units import HEADING, Decision, Features, Unit
 
 MIN_RUN = 3
+# A pair kept because a changed word is in no word list: the importer and `check` show it to a person.
+UNSURE_RULE = "unsure"
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,13 @@ def _near_duplicates(doc: _Document) -> None:
             if verdict.duplicate:
                 doc.remove(second, first, "near", verdict.reason, verdict.similarity)
             else:
-                rule = "guarded" if verdict.reason.startswith(("protected", "different words")) else "similar"
+                rule = (
+                    UNSURE_RULE
+                    if verdict.unsure
+                    else "guarded"
+                    if verdict.reason.startswith(("protected", "different words"))
+                    else "similar"
+                )
                 doc.keep_both(first, second, rule, verdict.reason, verdict.similarity)
 
 

@@ -57,6 +57,41 @@ NEGATION_CUES = NEGATION | _words("avoid stop without")
 RESTRICTORS = _words("if unless only until when except after before while but")
 
 
+# Word beginnings and endings that change a medical word's meaning while changing only one or two letters:
+# "hypokalaemia" and "hyperkalaemia", "abduction" and "adduction", "colectomy" and "colostomy". Two words
+# that differ only by swapping one of these for its partner are different words even when neither word is
+# in any word list. Prefixes and suffixes from standard medical terminology (e.g. the NHS website's condition
+# names and Terminologia Anatomica's terms of movement).
+OPPOSITE_PREFIXES = (
+    ("hypo", "hyper"),
+    ("ab", "ad"),
+    ("af", "ef"),
+    ("uni", "bi"),
+    ("in", "ex"),
+    ("intra", "extra"),
+    ("intra", "inter"),
+    ("endo", "exo"),
+    ("micro", "macro"),
+)
+OPPOSITE_SUFFIXES = (("ectomy", "ostomy"), ("ectomy", "otomy"), ("ostomy", "otomy"), ("itis", "osis"))
+MIN_STEM = 3
+
+
+def opposite_affixes(x: str, y: str) -> bool:
+    """True when x and y are one stem with partner prefixes or suffixes ("hypo-tension" / "hyper-tension")."""
+    for a, b in OPPOSITE_PREFIXES:
+        for one, other in ((x, y), (y, x)):
+            stem = one[len(a) :]
+            if one.startswith(a) and other.startswith(b) and len(stem) >= MIN_STEM and stem == other[len(b) :]:
+                return True
+    for a, b in OPPOSITE_SUFFIXES:
+        for one, other in ((x, y), (y, x)):
+            stem = one[: -len(a)]
+            if one.endswith(a) and other.endswith(b) and len(stem) >= MIN_STEM and stem == other[: -len(b)]:
+                return True
+    return False
+
+
 def is_protected(token: str) -> bool:
     return token in PROTECTED or bool(_DIGITS.search(token))
 

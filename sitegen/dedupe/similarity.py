@@ -5,6 +5,11 @@ for medical text ("left arm" vs "right arm" scores 0.94), so a merge also needs:
 protected words, the same number of sentences, lengths within 20 %, and word-level differences that look
 like typing mistakes or one or two added words, never a different word. See BENCHMARKS.md for how the
 threshold was measured.
+
+A changed word is a typing slip only when it turns a real word into a non-word ("tingling" / "tinglng"). When
+both are real words ("hypoglycaemia" / "hyperglycaemia", "infection" / "injection") the texts differ. When
+neither is a known word ("nifedipin" / "nimodipin") nobody can tell here: both texts stay and the pair is
+flagged for a person (`unsure`).
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from difflib import SequenceMatcher
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from sitegen.dedupe.meaning import is_protected
+from sitegen.dedupe.meaning import is_protected, opposite_affixes
 from sitegen.dedupe.units import Features
+from sitegen.dedupe.words import is_word
 
 NEAR_DUPLICATE = 0.90  # merge at or above this score, when the guard allows
 REVIEW = 0.80  # report pairs from here up to the threshold as "kept both", for a person to look at
 MAX_ADDED_WORDS = 2
 MAX_LENGTH_CHANGE = 0.20
+UNSURE = "to check by hand"  # the start of an unsure comparison's reason
+
+SLIP, DIFFERENT, UNKNOWN = "slip", "different", "unknown"
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class Comparison:
     similarity: float
     duplicate: bool
     reason: str
+    unsure: bool = False  # kept only because a changed word is in no word list: a person should look
 
 
 def within_reach(a: str, b: str, threshold: float) -> bool:
@@ -53,36 +63,64 @@ def compare(a: Features, b: Features, similarity: float | None = None) -> Compar
     longer, shorter = max(len(a.key), len(b.key)), min(len(a.key), len(b.key))
     if longer and (longer - shorter) / longer > MAX_LENGTH_CHANGE:
         return Comparison(similarity, False, "lengths differ by more than 20%")
-    word_problem = _word_difference(a.tokens, b.tokens)
+    word_problem, unknown = _word_difference(a.tokens, b.tokens)
     if word_problem:
         return Comparison(similarity, False, word_problem)
     if similarity < NEAR_DUPLICATE:
         return Comparison(similarity, False, f"similar ({similarity:.2f}) but below the {NEAR_DUPLICATE:.2f} threshold")
+    if unknown:
+        pairs = ", ".join(f"'{x}' / '{y}'" for x, y in unknown)
+        reason = f"{UNSURE}: {pairs} may be a typing slip or two different words (no word list knows them)"
+        return Comparison(similarity, False, reason, unsure=True)
     return Comparison(similarity, True, "near-duplicate: only typing differences or an added word")
 
 
-def _word_difference(a: tuple[str, ...], b: tuple[str, ...]) -> str:
-    """Why the word-level edits are not just typos or an added word; empty when they are."""
+def _word_difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, list[tuple[str, str]]]:
+    """Why the word-level edits are not just typos or an added word (empty when they are), and the changed
+    word pairs that no word list knows."""
     added = 0
+    removed_words: set[str] = set()
+    added_words: set[str] = set()
+    unknown: list[tuple[str, str]] = []
     for operation, a1, a2, b1, b2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if operation in ("insert", "delete"):
             added += (a2 - a1) + (b2 - b1)
+            removed_words.update(a[a1:a2])
+            added_words.update(b[b1:b2])
         elif operation == "replace":
             old, new = a[a1:a2], b[b1:b2]
             if "".join(old) == "".join(new):
                 continue  # "can not" / "cannot", "pins and needles" split differently
-            if len(old) != len(new) or not all(_typo(x, y) for x, y in zip(old, new, strict=True)):
-                return f"different words: {' '.join(old)} ≠ {' '.join(new)}"
+            changes = [word_change(x, y) for x, y in zip(old, new, strict=True)] if len(old) == len(new) else []
+            if not changes or DIFFERENT in changes:
+                return f"different words: {' '.join(old)} ≠ {' '.join(new)}", unknown
+            unknown.extend((x, y) for x, y, c in zip(old, new, changes, strict=True) if c == UNKNOWN)
     if added > MAX_ADDED_WORDS:
-        return f"{added} words added or removed"
-    return ""
+        return f"{added} words added or removed", unknown
+    if moved := removed_words & added_words:
+        return f"word order differs: {' '.join(sorted(moved))} moved", unknown  # "ample apple" / "apple ample"
+    # A word removed in one place and another added elsewhere is a changed word, whatever the alignment says
+    # ("ample apple apple" / "apple apple apple" aligns as one word deleted and one added).
+    for gone in sorted(removed_words) if added_words else []:
+        changes = [word_change(gone, word) for word in sorted(added_words)]
+        if SLIP not in changes and UNKNOWN not in changes:
+            return f"different words: {gone} ≠ {' '.join(sorted(added_words))}", unknown
+        if SLIP not in changes:
+            unknown.extend((gone, word) for word, c in zip(sorted(added_words), changes, strict=True) if c == UNKNOWN)
+    return "", unknown
 
 
-def _typo(x: str, y: str) -> bool:
+def word_change(x: str, y: str) -> str:
+    """SLIP when one of two close spellings is a real word and the other is not; DIFFERENT when they are
+    far apart, protected, short, partner medical prefixes or suffixes, or both real words; UNKNOWN when
+    neither is a known word."""
     if is_protected(x) or is_protected(y) or min(len(x), len(y)) < 5:
-        return False
+        return DIFFERENT
     allowed = 1 if max(len(x), len(y)) < 8 else 2
-    return OSA.distance(x, y) <= allowed
+    if OSA.distance(x, y) > allowed or opposite_affixes(x, y):
+        return DIFFERENT
+    real = is_word(x) + is_word(y)
+    return (UNKNOWN, SLIP, DIFFERENT)[real]
 
 
 def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> str:

@@ -24,7 +24,8 @@ class Unit:
 @dataclass(frozen=True)
 class Decision:
     action: str  # "removed", "kept both", "moved"
-    rule: str  # section, run, exact, near, contained, empty heading, boilerplate, guarded, similar, short
+    rule: str  # section, run, exact, near, contained, empty heading, boilerplate, guarded, similar, short,
+    # unsure
     text: str
     line: int
     other_line: int = 0  # the copy that was kept or compared with

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.articles.frontmatter import split
-from sitegen.dedupe.engine import deduplicate
+from sitegen.dedupe.engine import UNSURE_RULE, deduplicate
 from sitegen.dedupe.units import HEADING, Decision, Unit
 from sitegen.errors import Problem, SiteError
 from sitegen.importer import emit
@@ -182,7 +182,8 @@ def report(results: Sequence[SourceResult]) -> dict[str, object]:
             }
             for result in results
         ],
-        "summary": summary(results),
+        "summary": summary(results).splitlines()[-1],
+        "to_check": to_check(results),
     }
 
 
@@ -190,16 +191,31 @@ def write_report(results: Sequence[SourceResult], path: Path) -> None:
     path.write_text(json.dumps(report(results), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+def to_check(results: Sequence[SourceResult]) -> list[str]:
+    """One warning line for each pair kept only because a changed word is in no word list."""
+    return [
+        f"{result.file}:{d.line}: warning: kept both this and line {d.other_line}, {d.reason}; "
+        "correct the slip or add the words to sitegen/dedupe/medical_words.txt"
+        for result in results
+        for d in result.decisions
+        if d.rule == UNSURE_RULE
+    ]
+
+
 def summary(results: Sequence[SourceResult]) -> str:
+    """The lines an import ends with: a warning for each pair a person should check, then the counts."""
     decisions = [d for result in results for d in result.decisions]
+    unsure = to_check(results)
     removed = Counter(d.rule for d in decisions if d.action == "removed")
     kept_both = sum(1 for d in decisions if d.action == "kept both")
     kept = sum(planned.units for result in results for planned in result.articles)
     articles = sum(len(result.articles) for result in results)
     detail = ", ".join(f"{count} {rule}" for rule, count in sorted(removed.items()))
-    return (
+    counts = (
         f"Imported {len(results)} source{'s' if len(results) != 1 else ''} into {articles} "
         f"article{'s' if articles != 1 else ''}: kept {kept} units, removed {sum(removed.values())}"
         + (f" ({detail})" if detail else "")
         + f"; {kept_both} similar pair{'s' if kept_both != 1 else ''} kept both"
+        + (f", {len(unsure)} of them to check by hand" if unsure else "")
     )
+    return "\n".join([*unsure, counts])
