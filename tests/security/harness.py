@@ -160,7 +160,7 @@ class Case:
 
     def __init__(self, bases: Bases, tmp_path: Path, kind: str = "sample", name: str = "case") -> None:
         self.root = tmp_path / name
-        self.root.mkdir()
+        self.root.mkdir(parents=True)
         self.hash_outside = True  # False: compare sizes and times outside _site (for cases with 50 000 files)
         self.project = self.root / "project"
         shutil.copytree(bases.get(kind), self.project, symlinks=True)
@@ -189,7 +189,7 @@ class Case:
     def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120, **popen: object) -> Result:
         """The real CLI (`build.py ARGS --config project/site.yml`) from the case folder."""
         site_before = tree(self.site)
-        outside_before = tree(self.root, skip=self.site, contents=self.hash_outside)
+        outside_before = self.outside()
         command = [sys.executable, str(REPO / "build.py"), *args, "--config", str(self.project / "site.yml")]
         completed = subprocess.run(
             command,
@@ -205,8 +205,12 @@ class Case:
         self.assert_nothing_outside_changed(outside_before)
         return Result(self, completed.returncode, completed.stdout, completed.stderr, site_before, tree(self.site))
 
+    def outside(self) -> dict[str, str]:
+        """Everything in the case folder except the output folder (compare with assert_nothing_outside_changed)."""
+        return tree(self.root, skip=self.site, contents=self.hash_outside)
+
     def assert_nothing_outside_changed(self, before: dict[str, str]) -> None:
-        after = tree(self.root, skip=self.site, contents=self.hash_outside)
+        after = self.outside()
         assert after == before, "changed outside the output folder: " + ", ".join(tree_diff(before, after))
         self.assert_sentinels()
 
