@@ -45,7 +45,7 @@ def tree(root: Path, skip: Path | None = None, contents: bool = True) -> dict[st
             path = here / name
             key = path.relative_to(root).as_posix()
             if path.is_symlink():
-                entries[key] = "link:" + os.readlink(path)
+                entries[key] = "link:" + str(path.readlink())
             elif path.is_dir():
                 entries[key] = "dir"
             elif contents:

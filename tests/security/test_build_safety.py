@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.security.harness import Bases, Case, page, tree
 from tests.sample_site import REPO, clean_env
+from tests.security.harness import Bases, Case, page, tree
 from tests.test_check import BODY
 from tests.test_reproducible import copy_in_reverse_order
 from tests.test_safe_output import add_articles
@@ -27,7 +27,7 @@ def test_33_unsafe_output_folders_are_refused_before_any_deletion(case: Case) ->
     unmarked = project / "somebody-elses"
     unmarked.mkdir()
     (unmarked / "notes.txt").write_text("mine", encoding="utf-8")
-    home_before = sorted(os.listdir(Path.home()))
+    home_before = sorted(Path.home().iterdir())
     outs = [
         ".",  # from the case folder: the project's parent
         "..",
@@ -47,7 +47,7 @@ def test_33_unsafe_output_folders_are_refused_before_any_deletion(case: Case) ->
         assert len(result.lines) == 1 and result.lines[0].startswith("error: output folder "), result.stderr
         result.site_unchanged()
     assert (unmarked / "notes.txt").read_text(encoding="utf-8") == "mine"
-    assert sorted(os.listdir(Path.home())) == home_before
+    assert sorted(Path.home().iterdir()) == home_before
 
 
 def test_34_template_syntax_error_keeps_the_previous_site(case: Case) -> None:
@@ -61,7 +61,9 @@ def test_34_exception_on_the_fifth_page_keeps_the_previous_site(case: Case) -> N
     template = case.project / "templates" / "article.html"
     text = template.read_text(encoding="utf-8")
     template.write_text(
-        text.replace("{% block main %}", "{% block main %}{% if page.title == 'Page number 5' %}{{ 1 // 0 }}{% endif %}", 1),
+        text.replace(
+            "{% block main %}", "{% block main %}{% if page.title == 'Page number 5' %}{{ 1 // 0 }}{% endif %}", 1
+        ),
         encoding="utf-8",
     )
     assert "Page number 5" in template.read_text(encoding="utf-8")
@@ -95,8 +97,18 @@ def test_34_sigkill_mid_build_keeps_the_site_stops_the_workers_and_the_next_buil
     add_articles(case.project, 300)
     outside = case.outside()
     site_before = tree(case.site)
-    command = [sys.executable, str(REPO / "build.py"), "--no-search", "--jobs", "2", "--config", str(case.project / "site.yml")]
-    process = subprocess.Popen(command, cwd=case.root, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        str(REPO / "build.py"),
+        "--no-search",
+        "--jobs",
+        "2",
+        "--config",
+        str(case.project / "site.yml"),
+    ]
+    process = subprocess.Popen(
+        command, cwd=case.root, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 60
         while not list(case.project.glob("._site.staging-*/many/*")) and time.monotonic() < deadline:
@@ -113,7 +125,9 @@ def test_34_sigkill_mid_build_keeps_the_site_stops_the_workers_and_the_next_buil
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in workers if _alive(pid)], "worker processes outlived the killed build"
-    result = subprocess.run(command, cwd=case.root, env=clean_env(), capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        command, cwd=case.root, env=clean_env(), capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert not list(case.project.glob("._site.staging-*"))
     assert (case.site / "many" / "page-299" / "index.html").is_file()

@@ -14,7 +14,7 @@ import tornado
 from playwright.sync_api import Browser, Page
 
 from tests.chromium import needs_chromium
-from tests.security.harness import Case, Preview, tree
+from tests.security.harness import Case, Preview
 
 QUIET_SECONDS = 1.0  # how long "nothing else happens" is watched for (30 ms debounce); never used to wait for an event
 
@@ -72,7 +72,9 @@ TRAVERSALS = [
 
 
 def raw_status(server: Preview, target: bytes) -> tuple[int, bytes]:
-    response = server.raw(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % server.port)
+    response = server.raw(
+        b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % server.port
+    )
     return int(response.split(b" ", 2)[1]), response
 
 
@@ -236,7 +238,10 @@ def test_07_broken_front_matter_keeps_the_last_good_page_and_shows_a_notice(case
 def test_08_csp_holds_in_the_preview_and_live_reload_still_fires(case: Case, browser: Browser) -> None:
     with case.preview() as server:
         base = f"http://127.0.0.1:{server.port}"
-        paths = ["/" + path.relative_to(case.site).as_posix().removesuffix("index.html") for path in case.site.rglob("*.html")]
+        paths = [
+            "/" + path.relative_to(case.site).as_posix().removesuffix("index.html")
+            for path in case.site.rglob("*.html")
+        ]
         assert len(paths) >= 9
         with tab(browser, base + "/") as page:
             for path in sorted(paths):

@@ -141,7 +141,9 @@ def test_26_bidi_controls_and_zero_width_characters_are_flagged_by_check(clean: 
     body = "Hands can ache after a long\u200b day of typing.[^a] Short breaks help them recover.[^b]"
     clean.write("content/case.md", page(body + "\n\n## Rest\u2067 often\n", title="title: Case \u202epage"))
     problems = clean.check().checked(1)
-    flagged = {int(match[1]): match[2] for line in problems if (match := re.match(r"content/case\.md:(\d+):\d+: (\w+)", line))}
+    flagged = {
+        int(match[1]): match[2] for line in problems if (match := re.match(r"content/case\.md:(\d+):\d+: (\w+)", line))
+    }
     assert flagged.get(2) == "error", problems  # the title (line 2, with its column)
     assert flagged.get(20) == "error", problems  # the heading
     assert 18 in flagged, problems  # the zero-width space in body text

@@ -49,7 +49,10 @@ def test_38_headers_file_and_identical_meta_policy_first_in_every_page(case: Cas
     directives = [part.strip() for part in csp.split(";")]
     for directive in SECTION_6_DIRECTIVES:
         assert directive in directives, directive
-    assert next(d for d in directives if d.startswith("script-src")) in ("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+    assert next(d for d in directives if d.startswith("script-src")) in (
+        "script-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+    )
     assert headers["Referrer-Policy"] in ("no-referrer", "same-origin")
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
