@@ -91,10 +91,9 @@ def test_23_impossible_dates_are_named_at_their_lines(case: Case) -> None:
 def test_24_malformed_yaml_is_reported_at_the_file_line(case: Case) -> None:
     case.write("content/tab.md", page(topics="topics:\n\t- hands"))  # the tab is on file line 7
     case.write("content/bracket.md", page(topics="topics: [hands"))  # never closed: line 6
-    problems = case.build().error("content/bracket.md:", "content/tab.md:7: ")
+    # PyYAML notices the unclosed bracket on the next line (7); its hint says "this line or the one before".
+    problems = case.build().error("content/bracket.md:7: ", "content/tab.md:7: ")
     assert "tab" in problems[1]
-    bracket = int(problems[0].split(":")[1])
-    assert bracket in (6, 7), problems[0]  # the bracket's line, or the next one where YAML notices it
 
 
 def test_25_broken_front_matter_shapes_each_get_their_own_line(case: Case) -> None:
