@@ -13,7 +13,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, Route
 
 from tests.chromium import needs_chromium
-from tests.security.harness import Case
+from tests.security.harness import Case, page
+from tests.test_check import BODY
 
 SITE = "https://health.example/"
 SECTION_6_DIRECTIVES = [
@@ -146,3 +147,18 @@ def test_40_external_links_are_isolated_and_no_asset_is_third_party(case: Case) 
                 if re.match(r"(https?:)?//", url):
                     assert url.startswith(SITE), (path, tag)
     assert external > 0, "the sample site cites outside sources; their links should be checked"
+
+
+def test_40_an_article_cannot_publish_a_third_party_image(clean: Case) -> None:
+    body = (
+        BODY
+        + "\n\n![A chart](https://tracker.example/chart.png)"
+        + '\n\nRaw <img src="https://tracker.example/pixel.gif" alt="x">.'
+    )
+    clean.write("content/case.md", page(body))
+    result = clean.build()
+    if result.returncode == 0:  # dropped from the page...
+        html = (clean.site / "case" / "index.html").read_text(encoding="utf-8")
+        assert "tracker.example" not in html
+    else:  # ...or refused with the line
+        result.error("content/case.md:20:", "content/case.md:22:")
