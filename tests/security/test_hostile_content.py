@@ -135,7 +135,7 @@ def test_13_backslash_and_tab_urls_are_off_site_and_refused(clean: Case) -> None
     for url in _hrefs_and_srcs(html):
         squeezed = re.sub(r"[\t\r\n]|&#x0*9;|&#0*9;", "", url).replace("\\", "/")
         assert "evil.example" not in squeezed, url
-    clean.check().checked(0)  # check must not crash on them (today it reports no off-site link, even `//x/`)
+    assert clean.check().returncode in (0, 1)  # no traceback (harness); today check reports no off-site link
 
 
 def test_14_front_matter_urls_must_be_https_or_site_relative(case: Case) -> None:
