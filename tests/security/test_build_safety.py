@@ -124,7 +124,10 @@ def test_34_sigkill_mid_build_keeps_the_site_stops_the_workers_and_the_next_buil
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in workers if _alive(pid)], "worker processes outlived the killed build"
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # this test started them: never leave them running, whatever the verdict
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, "worker processes outlived the killed build"
     result = subprocess.run(
         command, cwd=case.root, env=clean_env(), capture_output=True, text=True, timeout=120, check=False
     )
