@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,7 +32,15 @@ class Problem:
         label = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
         prefix = "warning: " if self.severity is Severity.WARNING else ""
-        return f"{where}: {prefix}{label}{self.message}{hint}"
+        return one_line(f"{where}: {prefix}{label}{self.message}{hint}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """Control characters (a newline in a file name, say) shown as escapes, so one problem is always one line."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class SiteError(Exception):

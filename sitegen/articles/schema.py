@@ -365,11 +365,11 @@ def _image(fields: FieldReader) -> Image | None:
     decorative = image.flag("decorative")
     src = image.pattern("src", r"[^\s\"'<>]+", "a site-relative path such as /img/x.png", True)
     if src:
-        # Read as a browser reads it from the site root: a path on this site or an https: image, nothing else.
+        # Read as a browser reads it from the site root: a path on this site, nothing else (no third parties).
         address = classify(src)
         if address.kind not in IMAGE_KINDS:
-            reason = address.reason or "is not the address of an image"
-            hint = "use a site-relative path such as /img/x.png, or an https: address"
+            reason = address.reason or "is not on this site (images are never loaded from other websites)"
+            hint = "put the image in static/img/ and write its path, such as /img/x.png"
             image.error(image.line_of("src"), "src", f"is '{shown(src)}', which {reason}", hint)
             src = ""
     return Image(

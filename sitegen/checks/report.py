@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from sitegen.checks.codes import CODES
-from sitegen.errors import Problem, Severity
+from sitegen.errors import Problem, Severity, one_line
 
 FORMATS = ("text", "github", "json")
 
@@ -24,8 +24,10 @@ def format_text(problems: list[Problem], files: int) -> str:
     lines = []
     for problem in problems:
         label = f"{problem.field}: " if problem.field else ""
-        hint = f"\n    how to fix: {problem.hint}" if problem.hint else ""
-        lines.append(f"{location(problem)}: {problem.severity} {problem.code}: {label}{problem.message}{hint}")
+        hint = f"\n    how to fix: {one_line(problem.hint)}" if problem.hint else ""
+        lines.append(
+            one_line(f"{location(problem)}: {problem.severity} {problem.code}: {label}{problem.message}") + hint
+        )
     lines.append(summary(problems, files))
     return "\n".join(lines) + "\n"
 

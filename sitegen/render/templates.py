@@ -55,6 +55,10 @@ class Templates:
         except jinja2.TemplateError as exc:
             filename, line = _template_frame(sys.exc_info()[2], self._dir, name)
             raise SiteError([self._problem(filename, line, str(exc))]) from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+            # A template expression that fails while rendering (e.g. {{ 1 // 0 }}) is a template mistake too.
+            filename, line = _template_frame(sys.exc_info()[2], self._dir, name)
+            raise SiteError([self._problem(filename, line, f"{type(exc).__name__}: {exc}")]) from None
 
     def _shown(self, name: str) -> str:
         return (

@@ -39,7 +39,7 @@ class Kind(enum.Enum):
 
 
 LINK_KINDS = frozenset({Kind.SITE, Kind.FRAGMENT, Kind.HTTPS, Kind.MAILTO, Kind.TEL})
-IMAGE_KINDS = frozenset({Kind.SITE, Kind.HTTPS})
+IMAGE_KINDS = frozenset({Kind.SITE})  # the published site loads nothing from third parties
 
 
 @dataclass(frozen=True)
