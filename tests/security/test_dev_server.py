@@ -275,7 +275,7 @@ def test_10_ctrl_c_exits_zero_quickly_and_leaves_nothing(case: Case) -> None:
         started = time.monotonic()
         code = server.stop()
         stopped = time.monotonic() - started
-        server.stop = lambda: code  # type: ignore[method-assign]  # already stopped; the harness checks the code
+        server.stop = lambda *_: code  # type: ignore[method-assign]  # already stopped; the harness checks the code
     assert code == 0 and stopped < 2, (code, stopped)
     assert not served.exists()
     assert not list(case.project.glob("*.tmp*")) and not list(case.project.glob("._site.staging-*"))
