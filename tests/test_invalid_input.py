@@ -119,3 +119,35 @@ def test_pathological_markdown_fails_or_renders_without_traceback(project: Path)
     assert result.returncode in (0, 1)
     if result.returncode == 1:
         assert result.stderr.startswith("content/odd.md:")
+
+
+def test_file_name_problems_come_with_every_other_problem_in_one_run(project: Path) -> None:
+    content = project / "content"
+    good = _valid_article("Named")
+    (content / "link.md").symlink_to("/etc/passwd")
+    (content / ".hidden.md").write_text(good, encoding="utf-8")
+    (content / "Bad Name.md").write_text(good.replace("type: guide", "type: [guide"), encoding="utf-8")
+    (content / "photo.jpg").write_bytes(b"\xff\xd8")
+    (content / "guides" / "seeing-a-doctor.md").write_text(good.replace("status: published", "status: gone"))
+    for leftover in (".#numb-hands.md", ".numb-hands.md.swp", "numb-hands.md~", "4913", "#numb-hands.md#"):
+        (content / leftover).write_text("junk", encoding="utf-8")
+    expected = [
+        "content/.hidden.md: is hidden, so it would never be published",
+        "content/Bad Name.md: 'Bad Name' is not a safe name for a web address",
+        "content/Bad Name.md:4: ",
+        "content/guides/seeing-a-doctor.md:4: status: 'gone' is not allowed",
+        "content/link.md: is a symbolic link",
+        "content/photo.jpg: is not a Markdown (.md) article",
+    ]
+    build = run_build(project)
+    assert build.returncode == 1 and "Traceback" not in build.stderr
+    lines = build.stderr.splitlines()
+    assert [line[: len(start)] for line, start in zip(lines, expected, strict=False)] == expected, build.stderr
+    assert lines[-1] == f"Stopped: {len(expected)} problems to fix; nothing was written."
+    check = run_build(project, "check")
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    errors = [line for line in check.stdout.splitlines() if " error " in line]
+    for start in expected:
+        assert sum(1 for line in errors if line.startswith(start.split(": ", 1)[0] + ":")) >= 1, (start, errors)
+    quiet = (".#", ".swp", "~", "4913")
+    assert not any(name in line for name in quiet for line in check.stdout.splitlines())
