@@ -98,9 +98,12 @@ class LoadedSite:
         )
 
 
-def load_site(paths: Paths, config: SiteConfig, files: list[Path], workers: Workers) -> LoadedSite:
-    """Read and check every article, or raise SiteError listing every problem found."""
-    problems: list[Problem] = []
+def load_site(
+    paths: Paths, config: SiteConfig, files: list[Path], workers: Workers, file_problems: list[Problem] | None = None
+) -> LoadedSite:
+    """Read and check every article, or raise SiteError listing every problem found (with `file_problems`, those
+    content_files found)."""
+    problems: list[Problem] = list(file_problems or [])
     loaded: list[tuple[Article, ArticlePrint]] = []
     for chunk in workers.load(files):
         for result in chunk:
@@ -143,15 +146,14 @@ def content_history(paths: Paths) -> tuple[tuple[tuple[str, str], ...], list[Pro
     return tuple(sorted((path.relative_to(content).as_posix(), day.isoformat()) for path, day in dates.items())), []
 
 
-def content_files(paths: Paths) -> list[Path]:
-    """Every article file, in a stable order; SiteError for anything else found in the content folder."""
+def content_files(paths: Paths) -> tuple[list[Path], list[Problem]]:
+    """Every article file, in a stable order, and problems with anything else found in the content folder
+    (reported together with the articles' own problems, so an editor sees them all in one run)."""
     if not paths.content_dir.is_dir():
         raise SiteError([Problem(paths.shown(paths.content_dir), 0, "", "is not a folder", "check --content")])
     files, problems = find_content_files(paths.content_dir)
-    if problems:
-        prefix = paths.shown(paths.content_dir)
-        raise SiteError([replace(problem, path=f"{prefix}/{problem.path}") for problem in problems])
-    return files
+    prefix = paths.shown(paths.content_dir)
+    return files, [replace(problem, path=f"{prefix}/{problem.path}") for problem in problems]
 
 
 def reserved_url_problems(articles: list[Article]) -> list[Problem]:
@@ -186,7 +188,7 @@ def build_site(
     assets, asset_problems = collect_assets(paths.static_dir, paths.project_root.resolve(), options.hash_assets)
     if asset_problems:
         raise SiteError(asset_problems)
-    files = content_files(paths)
+    files, file_problems = content_files(paths)
     last_updated, history_warnings = content_history(paths)
     staging = Staging(out_dir)
     try:
@@ -206,7 +208,7 @@ def build_site(
             stage=staging.path,
         )
         with Workers(setup, options.jobs, len(files), options.start_method) as workers:
-            loaded = load_site(paths, config, files, workers)
+            loaded = load_site(paths, config, files, workers, file_problems)
             if on_loaded is not None:
                 on_loaded(loaded.site, setup.render, assets)
             pages, warnings = _render_all(loaded, workers, staging.path, progress)

@@ -203,6 +203,11 @@ CASES: list[tuple[str, str, str]] = [
         page(BODY + "\n\nIt\\u2019s common."),
         "content/case.md:20: error ESC001: contains the leftover escape '\\u2019'",
     ),
+    (
+        "TEXT001",
+        page(BODY + "\n\nRest your hands\u202e for a week."),
+        "content/case.md:20:16: error TEXT001: contains U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character",
+    ),
 ]
 
 
@@ -420,3 +425,39 @@ def test_without_a_red_flags_file_every_card_is_plain_words(tmp_path: Path) -> N
     assert "how to fix: write the sign in words" in result.stdout
     # one message per mistake: six unknown signs, and no card reported missing because of them
     assert result.stdout.count(" error TRIAGE001: ") == 6 and "CARE001" not in result.stdout
+
+
+INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
+
+
+def test_every_invisible_character_is_an_error_at_its_line_and_column(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    body_lines = [f"Rest the hand{char}s for a day.[^a][^b]" for char in INVISIBLE]  # column 14 each
+    body = "\n\n".join(
+        [
+            "## Ice\u200b or heat",  # a heading: line 18, column 7
+            *body_lines,  # lines 20, 22, ...
+            "```\nlet dose = 1; \u202e// 10\n```",  # code too (Trojan Source): column 15
+            "A health worker 👩\u200d⚕️ and a family 👨\u200d👩\u200d👧 can help.",  # emoji joiners are spelling
+        ]
+    )
+    text = page(body, title="title: Case \u2067page")  # title: line 2, column 13
+    (site / "content" / "case.md").write_bytes(b"\xef\xbb\xbf" + text.encode())  # a leading BOM is fine
+    result = run_check(site, "--format", "json")
+    found = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "TEXT001"]
+    code_line = 20 + 2 * len(INVISIBLE) + 1
+    expected = [(2, 13, "title"), (18, 7, "")]
+    expected += [(20 + 2 * index, 14, "") for index in range(len(INVISIBLE))] + [(code_line, 15, "")]
+    assert [(p["line"], p["column"], p["field"]) for p in found] == expected
+    assert all(p["severity"] == "error" for p in found)
+    assert found[1]["message"].startswith("the heading contains U+200B ZERO WIDTH SPACE")
+    for problem, char in zip(found[2:], INVISIBLE, strict=False):
+        assert problem["message"].startswith(f"contains U+{ord(char):04X} ")
+    assert result.returncode == 1
+
+
+def test_invisible_characters_do_not_reach_a_clean_page(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(page(BODY + "\n\nA nurse 👩\u200d⚕️ can help.\n"), encoding="utf-8")
+    result = run_check(site)
+    assert "TEXT001" not in result.stdout

@@ -23,11 +23,13 @@ MAX_FILES = 50_000
 UNBUILT = ("draft", "in-review", "retired")
 BUILT = ("published",)
 BUILT_WITH_DRAFTS = ("published", "draft", "in-review")
-_EDITOR_LEFTOVERS = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|.*\.tmp|4913|#.*#)$")
+# Editor leftovers (vim swap files and its 4913 write test, emacs locks and auto-saves, backups): ignored quietly.
+_EDITOR_LEFTOVERS = re.compile(r"^(.*~|.*\.sw[a-p]x?|.*\.tmp|4913|#.*#|\.#.*)$")
 
 
 def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """Every article file under content_dir in a stable order, and problems with the others."""
+    """Every article file under content_dir in a stable order, and problems with the others. Hidden folders
+    (.git, an editor's .obsidian or .trash) and hidden files other than .md are skipped."""
     files: list[Path] = []
     problems: list[Problem] = []
     for folder, dirnames, filenames in os.walk(content_dir, followlinks=False):
@@ -36,8 +38,8 @@ def find_content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
         for name in sorted(filenames) + [d for d in dirnames if (here / d).is_symlink()]:
             path = here / name
             shown = path.relative_to(content_dir).as_posix()
-            if _EDITOR_LEFTOVERS.match(name):
-                continue
+            if _EDITOR_LEFTOVERS.match(name) or (name.startswith(".") and not name.endswith(".md")):
+                continue  # hidden .md files are loaded, so that load_article reports them with the rest
             if path.is_symlink():
                 problems.append(Problem(shown, 0, "", "is a symbolic link", "replace the link with a real file"))
             elif not name.endswith(".md"):
@@ -63,20 +65,24 @@ def load_article(
     """The article, or None with the problems found. Unpublished articles that will not be built are only
     read as far as their status (`drafts`: draft and in-review articles are built, so checked in full)."""
     relative = path.relative_to(content_dir).as_posix()
+    if relative.rsplit("/", 1)[-1].startswith("."):
+        hint = "rename it without the leading dot"
+        return None, [Problem(shown_as, 0, "", "is hidden, so it would never be published", hint)]
+    name_problems = _name_problems(relative, shown_as)  # reported with every other problem in the file
     text, problem = read_text(path, shown_as)
     if problem is not None:
-        return None, [problem]
+        return None, [*name_problems, problem]
     parts = split(text, shown_as)
     if isinstance(parts, Problem):
-        return None, [parts]
-    problems: list[Problem] = []
+        return None, [*name_problems, parts]
+    problems: list[Problem] = list(name_problems)
     meta_root = _parse_front_matter(parts, shown_as, problems)
     if meta_root is None:
         return None, problems
     if _status(meta_root) not in (BUILT_WITH_DRAFTS if drafts else BUILT):
         return None, []
     meta = read_front_matter(meta_root, shown_as, config, build_date, problems)
-    url_path = _url_path(relative, meta.slug, shown_as, problems)
+    url_path = _url_path(relative, meta.slug)
     field_lines = tuple((key.value, key.line) for key, _ in meta_root.items)
     sources_line = dict(field_lines).get("sources", 1)
     problems.extend(citations.check(parts.body, parts.body_line, meta.sources, sources_line, shown_as))
@@ -115,11 +121,11 @@ def _parse_front_matter(parts: SplitText, shown_as: str, problems: list[Problem]
     return root
 
 
-def _url_path(relative: str, slug: str, shown_as: str, problems: list[Problem]) -> str:
-    parts = relative[: -len(".md")].split("/")
-    for part in parts:
+def _name_problems(relative: str, shown_as: str) -> list[Problem]:
+    """The file's name and folders become its web address, so each must be a safe slug."""
+    for part in relative[: -len(".md")].split("/"):
         if not re.fullmatch(SLUG_PATTERN, part):
-            problems.append(
+            return [
                 Problem(
                     shown_as,
                     0,
@@ -127,8 +133,15 @@ def _url_path(relative: str, slug: str, shown_as: str, problems: list[Problem]) 
                     f"'{part}' is not a safe name for a web address",
                     "rename it using lower-case letters, digits and hyphens only",
                 )
-            )
-            return ""
+            ]
+    return []
+
+
+def _url_path(relative: str, slug: str) -> str:
+    """The article's web address ("" for an unsafe file name, which _name_problems has reported)."""
+    parts = relative[: -len(".md")].split("/")
+    if not all(re.fullmatch(SLUG_PATTERN, part) for part in parts):
+        return ""
     if parts[-1] == "index":
         parts = parts[:-1]
     elif slug:

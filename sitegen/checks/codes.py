@@ -44,6 +44,7 @@ CODES: dict[str, CheckCode] = {
         CheckCode("HTML001", "unsafe HTML"),
         CheckCode("PHONE001", "phone number written into the text"),
         CheckCode("ESC001", "leftover escape code from copied text"),
+        CheckCode("TEXT001", "invisible or direction-changing character"),
     )
 }
 DEFAULT_CODE = "FM001"

@@ -15,6 +15,7 @@ from sitegen.articles.loader import find_collisions, find_content_files, find_mi
 from sitegen.checks.codes import DEFAULT_CODE, SITE_WIDE
 from sitegen.checks.duplicates import duplicates_across_articles
 from sitegen.checks.external import unreachable_sources
+from sitegen.checks.invisible import invisible_characters
 from sitegen.checks.links import broken_links
 from sitegen.checks.page import (
     Claim,
@@ -110,6 +111,7 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     root = paths.project_root.resolve()
     for path in files:
         problems.extend(placeholder_problems(path, display_path(path.resolve(), root)))
+        problems.extend(invisible_characters(path, display_path(path.resolve(), root)))
     shown_articles = [shown_in_project(article, content_prefix) for article in articles]
     problems.extend(find_collisions(shown_articles))
     problems.extend(find_missing_related(shown_articles))

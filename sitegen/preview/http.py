@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.handlers import StaticFileHandler as LivereloadStaticFileHandler
@@ -62,6 +63,26 @@ class PreviewState:
         ).encode()
 
 
+def address_is_clean(uri: str, path: str) -> bool:
+    """A request target of printable ASCII (RFC 3986) whose path, percent-decoded, is valid UTF-8 (no overlong
+    forms or surrogates) without control characters. Anything else (`%00`, `%ff`, raw bytes above 0x7e) is a
+    bad request; a NUL would otherwise reach os.path.realpath and end in a 500 with a traceback."""
+    if not uri.isascii() or any(char <= " " or char == "\x7f" for char in uri):
+        return False
+    try:
+        decoded = unquote_to_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not any(unicodedata.category(char) == "Cc" for char in decoded)
+
+
+def _refuse_bad_requests(state: PreviewState, request: httputil.HTTPServerRequest) -> None:
+    if not state.host_allowed(request.host):
+        raise web.HTTPError(421, "unknown host")
+    if not address_is_clean(request.uri or "", request.path):
+        raise web.HTTPError(400, "invalid characters in the address")
+
+
 class _Guarded(web.RequestHandler):
     state: PreviewState
 
@@ -70,8 +91,7 @@ class _Guarded(web.RequestHandler):
         super().initialize(**kwargs)
 
     def prepare(self) -> None:
-        if not self.state.host_allowed(self.request.host):
-            raise web.HTTPError(421, "unknown host")
+        _refuse_bad_requests(self.state, self.request)
 
     def set_default_headers(self) -> None:
         for name, value in SECURITY_HEADERS.items():
@@ -133,8 +153,7 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
         return self.state.host_allowed(self.request.host) and parsed.netloc == self.request.host
 
     def prepare(self) -> None:
-        if not self.state.host_allowed(self.request.host):
-            raise web.HTTPError(421, "unknown host")
+        _refuse_bad_requests(self.state, self.request)
 
 
 class InjectReload(web.OutputTransform):

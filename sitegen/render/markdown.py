@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -24,6 +25,21 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Python-Markdown recurses per nesting level; far below these depths it hits RecursionError or slows badly.
 MAX_QUOTE_DEPTH = 20
 MAX_INDENT = 80
+# Render budget: every article under the size cap (1 MB) renders in about a second, or is refused naming the
+# file and line. Python-Markdown has three kinds of quadratic work, each bounded here by the characters it would
+# scan (_render_cost_problem; tests/test_invalid_input.py holds the worst cases). For each unclosed `[` or `(`
+# the link rules scan to the end of the paragraph (4000 `[` in one paragraph: 3 s); for each `<tag`, `</`, `<!`
+# or `<?` the HTML reader scans to the next `>` anywhere in the page (`<a ` x 4000: 1.6 s); block rules re-read
+# the rest of a block for each of its lines (10,000 headings with no blank line between them: 12 s). Ordinary
+# pages stay far below each limit.
+MAX_BRACKET_SCAN = 250_000  # characters scanned for unclosed brackets, per paragraph (about 0.2 s)
+MAX_TAG_SCAN = 1_000_000  # characters scanned for the ends of HTML tags, per page (about 0.2 s)
+MAX_BLOCK_SCAN = 20_000_000  # lines x characters of one block between blank lines (about 0.3 s)
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
+_BRACKET = re.compile(r"[\[\]()]")
+_TAG_START = re.compile(r"<[A-Za-z!/?]")
+_TAG_END = re.compile(r">")
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
 
 
 @dataclass(frozen=True)
@@ -90,16 +106,18 @@ class _HeadingIds(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         used: set[str] = set()
+        last_counter: dict[str, int] = {}  # so 10,000 headings with one name take linear, not quadratic, time
         self.entries = []
         for element in root.iter():
             if element.tag in _HEADINGS:
                 title = " ".join(_heading_text(element, self.md).split())
                 slug = slugify(title, "-") or "section"
                 unique = slug
-                counter = 0
+                counter = last_counter.get(slug, 0)
                 while unique in used:
                     counter += 1
                     unique = f"{slug}_{counter}"
+                last_counter[slug] = counter
                 used.add(unique)
                 element.set("id", unique)
                 self.entries.append(TocEntry(int(element.tag[1]), unique, title))
@@ -147,7 +165,7 @@ class BodyRenderer:
         self._sanitize: Callable[[str], str] = make_sanitizer(base_path, asset_urls)
 
     def render(self, body: str, numbers: dict[str, int], shown_as: str, body_line: int) -> RenderedBody | Problem:
-        too_deep = _nesting_problem(body, shown_as, body_line)
+        too_deep = _nesting_problem(body, shown_as, body_line) or _render_cost_problem(body, shown_as, body_line)
         if too_deep is not None:
             return too_deep
         self._md.reset()
@@ -185,3 +203,70 @@ def _nesting_problem(body: str, shown_as: str, body_line: int) -> Problem | None
                 f"use at most {MAX_QUOTE_DEPTH} levels of quotes and lists",
             )
     return None
+
+
+def _render_cost_problem(body: str, shown_as: str, body_line: int) -> Problem | None:
+    """A page whose Markdown would take too long to render (the limits above), at the line where it starts."""
+    text = _without_fenced_code(body)  # code blocks are set aside before the quadratic steps run
+    tag_scan = _tag_scan(text)
+    if tag_scan > MAX_TAG_SCAN:
+        first = _TAG_START.search(text)
+        line = body_line + text.count("\n", 0, first.start() if first else 0)
+        why = f"HTML tags left open ({tag_scan:,} characters to scan, limit {MAX_TAG_SCAN:,})"
+        return _too_slow(shown_as, line, why, "close every < with >, or write 'less than'")
+    start = 0
+    for end in [match.start() for match in _BLANK_LINE.finditer(text)] + [len(text)]:
+        block = text[start:end]
+        line = body_line + text.count("\n", 0, start) + (1 if start else 0)
+        lines = block.count("\n") + 1
+        if lines * len(block) > MAX_BLOCK_SCAN:
+            why = f"{lines:,} lines without a blank line (limit {MAX_BLOCK_SCAN:,} lines x characters)"
+            return _too_slow(shown_as, line, why, "put blank lines between paragraphs, headings and lists")
+        bracket_scan = _bracket_scan(block)
+        if bracket_scan > MAX_BRACKET_SCAN:
+            why = f"brackets left open ({bracket_scan:,} characters to scan, limit {MAX_BRACKET_SCAN:,})"
+            return _too_slow(shown_as, line, why, "close every [ and ( in this paragraph, or remove the extra ones")
+        start = end
+    return None
+
+
+def _too_slow(shown_as: str, line: int, why: str, fix: str) -> Problem:
+    return Problem(shown_as, line, "", f"takes too long to render: {why}", f"simplify the page: {fix}")
+
+
+def _without_fenced_code(body: str) -> str:
+    lines = body.split("\n")
+    inside = False
+    for index, line in enumerate(lines):
+        fence = bool(_FENCE_LINE.match(line))
+        if inside or fence:
+            lines[index] = ""
+        if fence:
+            inside = not inside
+    return "\n".join(lines)
+
+
+def _bracket_scan(block: str) -> int:
+    """Characters Python-Markdown's link rules read: from each `[` or `(` to its closing bracket, or to the end
+    of the paragraph when there is none (each of several rules does this, so the cost is counted once)."""
+    open_at: dict[str, list[int]] = {"[": [], "(": []}
+    scanned = 0
+    for match in _BRACKET.finditer(block):
+        char, at = match.group(), match.start()
+        if char in open_at:
+            open_at[char].append(at)
+        else:
+            waiting = open_at["[" if char == "]" else "("]
+            if waiting:
+                scanned += at - waiting.pop()
+    return scanned + sum(len(block) - at for waiting in open_at.values() for at in waiting)
+
+
+def _tag_scan(text: str) -> int:
+    """Characters the HTML reader scans: from each tag start to the next `>` (or the end of the page)."""
+    ends = [match.start() for match in _TAG_END.finditer(text)]
+    scanned = 0
+    for match in _TAG_START.finditer(text):
+        following = bisect.bisect_left(ends, match.start())
+        scanned += (ends[following] if following < len(ends) else len(text)) - match.start()
+    return scanned
