@@ -98,6 +98,18 @@ class Preview:
         self.lines.append(line)
         return line
 
+    def drain(self) -> None:
+        """Take every line the server has printed so far into `lines`, without waiting for more."""
+        while True:
+            try:
+                line = self._incoming.get_nowait()
+            except queue.Empty:
+                return
+            if line is None:
+                self._incoming.put(None)
+                return
+            self.lines.append(line)
+
     def wait_for_line(self, text: str | tuple[str, ...], timeout: float = 30) -> str:
         texts = (text,) if isinstance(text, str) else text
         deadline = time.monotonic() + timeout
