@@ -4,7 +4,6 @@ sockets and Debian's chromium (Playwright)."""
 from __future__ import annotations
 
 import socket
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,13 +95,8 @@ def test_03_nul_and_invalid_bytes_in_a_url_are_a_quiet_400(case: Case) -> None:
 
 
 def preview_site(server: Preview) -> Path:
-    """The temporary folder this preview serves (its pages point at this preview's own port)."""
-    marker = f"127.0.0.1:{server.port}/".encode()
-    for folder in Path(tempfile.gettempdir()).glob("sitegen-preview-*"):
-        index = folder / "site" / "index.html"
-        if index.is_file() and marker in index.read_bytes():
-            return folder / "site"
-    raise AssertionError("the preview's folder was not found")
+    """The temporary folder this preview serves (in the preview's private TMPDIR)."""
+    return server.served_folder()
 
 
 def test_04_symlinks_out_of_the_project_are_refused_by_build_and_serve(case: Case) -> None:
