@@ -49,6 +49,7 @@ WORK = Path(__file__).resolve().parent / ".work" / "mutation"
 _GAPS = "tests/test_mutation_gaps.py::test_"
 _DEDUPE_TESTS = (
     "tests/test_dedupe.py",
+    "tests/test_meaning_guard.py",
     *(
         _GAPS + name
         for name in (
@@ -69,6 +70,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sitegen/dedupe/similarity.py": _DEDUPE_TESTS,
     "sitegen/render/sanitize.py": (
         "tests/test_sanitize.py",
+        "tests/test_urls.py",
         _GAPS + "text_attributes_with_a_colon_are_not_treated_as_links",
         "tests/test_golden.py",
         "tests/test_editor_tools.py::test_images_from_static_point_at_their_published_files",
@@ -78,6 +80,9 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/test_safe_output.py",
         "tests/test_incremental.py",
         _GAPS + "an_output_folder_that_is_a_symbolic_link_is_refused",
+        "tests/test_faults.py::test_only_marked_staging_folders_are_removed",
+        "tests/test_faults.py::test_rebuilds_work_where_renameat2_is_missing",
+        "tests/test_faults.py::test_disk_full_is_one_line_naming_the_file_and_keeps_the_output",
         "tests/test_safe_output.py::test_killed_build_leaves_output_and_next_build_cleans_up",  # 15 s
     ),
 }
