@@ -20,39 +20,9 @@ import pytest
 from sitegen import writer
 from tests.sample_site import REPO, clean_env, run_build
 from tests.test_safe_output import add_articles, tree_hash
+from tests.waiting import alive, live_children, wait_for_exit, wait_for_paths, wait_until
 
 BUILD = [sys.executable, str(REPO / "build.py")]
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 30, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.005)
-
-
-def live_children(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (from /proc), excluding zombies."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and _stat(int(entry.name))[1] == pid:
-            found.append(int(entry.name))
-    return found
-
-
-def _stat(pid: int) -> tuple[str, int]:
-    """(state, parent pid) of a process; ("X", 0) if it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return "X", 0
-    fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[1])
-
-
-def alive(pid: int) -> bool:
-    return _stat(pid)[0] not in ("X", "Z")
 
 
 def processes_with(variable: str) -> list[int]:
@@ -86,15 +56,12 @@ def test_killed_build_leaves_no_worker_running_and_the_next_build_cleans_up(proj
     process = subprocess.Popen(command, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers: list[int] = []
     try:
-        wait_until(lambda: list(project.glob("._site.staging-*/many")), what="the build to render pages")
+        wait_for_paths(project, "._site.staging-*/many", "the build to render pages")
         workers = live_children(process.pid)
         assert workers, "the build should be running worker processes"
         process.kill()  # SIGKILL to the build alone, not its process group: the workers must notice
         process.wait()
-        deadline = time.monotonic() + 10
-        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        left = [pid for pid in workers if alive(pid)]
+        left = wait_for_exit(workers, timeout=10)
         assert not left, f"worker processes {left} outlived the killed build"
     finally:
         for pid in workers:
@@ -376,7 +343,7 @@ def test_serve_stops_cleanly_at_any_moment_of_start_up(project: Path, tmp_path: 
     temp.mkdir()
     server = Serve(project, temp)
     try:
-        wait_until(lambda: reached(server) or server.process.poll() is not None, what=moment)
+        wait_until(lambda: reached(server) or server.process.poll() is not None, moment)
         assert server.process.poll() is None, server.lines
         sent = time.monotonic()
         code = server.stop(number)
@@ -391,9 +358,7 @@ def test_serve_stops_cleanly_at_any_moment_of_start_up(project: Path, tmp_path: 
     assert not any("Traceback" in line for line in server.lines), server.lines
     assert not server.workdirs()
     left = f"TMPDIR={temp}"
-    deadline = time.monotonic() + 10
-    while processes_with(left) and time.monotonic() < deadline:  # worker processes, the fork server
-        time.sleep(0.01)
+    wait_for_exit(processes_with(left), timeout=10)  # worker processes, the fork server
     assert not processes_with(left), "processes of the preview outlived it"
     with socket.socket() as again:
         again.bind(("127.0.0.1", server.port))  # the port is free
@@ -404,15 +369,14 @@ def test_serve_after_a_burst_of_100_saves_in_a_second_serves_the_last(project: P
     temp.mkdir()
     server = Serve(project, temp)
     try:
-        wait_until(lambda: server.has_line("Built"), what="the first build")
+        wait_until(lambda: server.has_line("Built"), "the first build")
         article = project / "content" / "neck-pain.md"
         original = article.read_text()
         started = time.monotonic()
         for number in range(100):
             article.write_text(original.replace("Neck pain is common.", f"Neck pain, save {number}."))
-            time.sleep(max(0.0, started + (number + 1) / 100 - time.monotonic()))  # pacing, not waiting
         assert time.monotonic() - started < 1.5
-        wait_until(lambda: "Neck pain, save 99." in server.get("/neck-pain/"), what="the last save")
+        wait_until(lambda: "Neck pain, save 99." in server.get("/neck-pain/"), "the last save")
         assert server.process.poll() is None
         assert not any("Traceback" in line for line in server.lines), server.lines
     finally:

@@ -8,12 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.sample_site import FIXTURE, REPO, clean_env, run_build
+from tests.waiting import wait_for_paths
 
 
 def tree_hash(root: Path) -> str:
@@ -77,9 +77,7 @@ def test_killed_build_leaves_output_and_next_build_cleans_up(project: Path) -> N
     process = subprocess.Popen(
         command, env=clean_env(), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 30
-    while not list(project.glob("._site.staging-*/many")) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_for_paths(project, "._site.staging-*/many", "the build to render pages")
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert list(project.glob("._site.staging-*")), "the build should have been killed while writing"

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.sample_site import REPO, clean_env
+from tests.waiting import wait_until
 
 BUILT = re.compile(r"^Built (\d+) pages? in \d+\.\d\d s$")
 
@@ -153,10 +154,7 @@ class Preview:
 
     def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
         """Polls a condition (a page as served) until it holds, failing after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, f"{what}: not within {timeout:.0f} s; lines: {self.lines}"
-            time.sleep(0.05)  # the poll interval of a condition with a deadline, not a wait for an event
+        wait_until(condition, f"{what}; lines: {self.lines}", timeout)
 
     def wait_for_text(self, path: str, text: str, timeout: float = 30) -> str:
         bodies: list[str] = []

@@ -19,6 +19,7 @@ from tests.security.harness import Bases, Case, page, tree
 from tests.test_check import BODY
 from tests.test_reproducible import copy_in_reverse_order
 from tests.test_safe_output import add_articles
+from tests.waiting import live_children, wait_for_exit, wait_for_paths
 
 
 def test_33_unsafe_output_folders_are_refused_before_any_deletion(case: Case) -> None:
@@ -72,27 +73,6 @@ def test_34_exception_on_the_fifth_page_keeps_the_previous_site(case: Case) -> N
     assert "division" in problem
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def test_34_sigkill_mid_build_keeps_the_site_stops_the_workers_and_the_next_build_cleans_up(case: Case) -> None:
     add_articles(case.project, 300)
     outside = case.outside()
@@ -110,10 +90,8 @@ def test_34_sigkill_mid_build_keeps_the_site_stops_the_workers_and_the_next_buil
         command, cwd=case.root, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 60
-        while not list(case.project.glob("._site.staging-*/many/*")) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        workers = _children(process.pid)
+        wait_for_paths(case.project, "._site.staging-*/many/*", "the build to write pages", timeout=60)
+        workers = live_children(process.pid)
         assert workers, "the build should have worker processes"
         os.kill(process.pid, signal.SIGKILL)  # the main process only, as the OOM killer would
         process.wait()
@@ -121,10 +99,7 @@ def test_34_sigkill_mid_build_keeps_the_site_stops_the_workers_and_the_next_buil
         process.kill()
     assert list(case.project.glob("._site.staging-*")), "the build should have been killed while writing"
     assert tree(case.site) == site_before
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    survivors = [pid for pid in workers if _alive(pid)]
+    survivors = wait_for_exit(workers, timeout=10)
     for pid in survivors:  # this test started them: never leave them running, whatever the verdict
         os.kill(pid, signal.SIGKILL)
     assert not survivors, "worker processes outlived the killed build"
