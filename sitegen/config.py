@@ -10,8 +10,8 @@ from sitegen.errors import Problem, SiteError
 from sitegen.fields import FieldReader
 from sitegen.model import FooterLink, Service, SiteConfig, Topic
 from sitegen.red_flags import load_red_flags
-from sitegen.source_file import read_text
-from sitegen.yaml_tree import Mapping, Node, Scalar, YamlError, parse
+from sitegen.source_file import read_yaml_file
+from sitegen.yaml_tree import Mapping, Node, Scalar
 
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 _HTTPS_URL = r"https://[^\s\"'<>]+"
@@ -34,13 +34,7 @@ _KNOWN = (
 
 def load_config(path: Path, shown_as: str, base_url_override: str = "") -> SiteConfig:
     problems: list[Problem] = []
-    text, line_problem = read_text(path, shown_as)
-    if line_problem is not None:
-        raise SiteError([line_problem])
-    try:
-        root = parse(text)
-    except YamlError as exc:
-        raise SiteError([Problem(shown_as, exc.line, "", exc.message, exc.hint)]) from None
+    root = read_yaml_file(path, shown_as)
     if not isinstance(root, Mapping):
         line = root.line if root is not None else 1
         raise SiteError([Problem(shown_as, line, "", "must be a list of 'name: value' settings", "see README")])

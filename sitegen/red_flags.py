@@ -10,8 +10,8 @@ from pathlib import Path, PurePosixPath
 from sitegen.errors import Problem, SiteError
 from sitegen.fields import FieldReader
 from sitegen.model import URGENCIES, RedFlag
-from sitegen.source_file import read_text
-from sitegen.yaml_tree import Mapping, Node, Scalar, Sequence, YamlError, parse
+from sitegen.source_file import read_yaml_file
+from sitegen.yaml_tree import Mapping, Node, Scalar, Sequence
 
 RED_FLAGS_FILE = "rules/red-flags.yml"
 _ID = r"[a-z0-9]+(-[a-z0-9]+)*"
@@ -35,13 +35,7 @@ def load_red_flags(config_file: Path, config_shown: str) -> tuple[RedFlag, ...]:
     if not path.is_file():
         return ()
     shown = str(PurePosixPath(config_shown).parent / RED_FLAGS_FILE)
-    text, line_problem = read_text(path, shown)
-    if line_problem is not None:
-        raise SiteError([line_problem])
-    try:
-        root = parse(text)
-    except YamlError as exc:
-        raise SiteError([Problem(shown, exc.line, "", exc.message, exc.hint)]) from None
+    root = read_yaml_file(path, shown)
     problems: list[Problem] = []
     flags = _read(root, shown, problems)
     problems.extend(_contradictions(flags, shown))

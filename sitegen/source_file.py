@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SiteError
+from sitegen.yaml_tree import Node, YamlError, parse
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -35,3 +36,14 @@ def read_text(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> tup
         line = text.count("\n", 0, text.index("\x00")) + 1
         return "", Problem(shown_as, line, "", "contains a NUL byte", "this looks like a binary file; remove it")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def read_yaml_file(path: Path, shown_as: str) -> Node | None:
+    """A settings file (site.yml, rules/*.yml) as a strict YAML tree; SiteError naming the file and line."""
+    text, problem = read_text(path, shown_as)
+    if problem is not None:
+        raise SiteError([problem])
+    try:
+        return parse(text)
+    except YamlError as exc:
+        raise SiteError([Problem(shown_as, exc.line, "", exc.message, exc.hint)]) from None

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.chromium import needs_chromium
 from tests.security.harness import Case, Preview
+from tests.test_serve import websocket_handshake
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -114,17 +115,6 @@ def test_04_symlinks_out_of_the_project_are_refused_by_build_and_serve(case: Cas
             status, _, body = server.get(path)
             assert status == 403, (path, status)
             assert "OUTSIDE-SECRET" not in body and "root:x:0:0" not in body
-
-
-def websocket_handshake(server: Preview, origin: str) -> bytes:
-    request = (
-        f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        f"Origin: {origin}\r\n\r\n"
-    ).encode()
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
-        connection.sendall(request)
-        return connection.recv(4096)
 
 
 def test_05_foreign_host_and_cross_site_websocket_are_refused(case: Case) -> None:
