@@ -18,6 +18,7 @@ from sitegen.new_article import NewArticle, write_new_article
 from sitegen.pipeline import BuildOptions, Paths, build_site
 from sitegen.preview.run import DEFAULT_PORT, ServeOptions, serve
 from sitegen.progress import Counter
+from sitegen.writer import OutputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -27,19 +28,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help")):
         args.insert(0, "build")  # `python build.py` and `python build.py --out x` mean `build`
-    parser = _parser()
-    options = parser.parse_args(args)
     try:
+        options = _parser().parse_args(args)
         return int(options.run(options))
     except SiteError as exc:
         print_problems(exc.problems)
         count = sum(1 for problem in exc.problems if problem.severity is Severity.ERROR)
         print(f"Stopped: {count} problem{'s' if count != 1 else ''} to fix; nothing was written.", file=sys.stderr)
         return EXIT_PROBLEMS
+    except OutputError as exc:  # disk full or a read-only folder: a problem to fix, not a mistyped command
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        if args[0] == "serve":  # stopped before the preview had set itself up: nothing to remove
+            print("Stopped.", file=sys.stderr)
+            return EXIT_OK
         print("Interrupted; the previous output is unchanged.", file=sys.stderr)
         return 130
 

@@ -64,14 +64,15 @@ def write_file(stage: Path, output: OutputFile) -> None:
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise ValueError(f"refusing to write outside the output folder: {output.path!r}")
     path = stage.joinpath(*relative.parts)
+    # Write beside, then rename: the preview rewrites pages while they are being served, and a reader must
+    # see the old page or the new one, never half of one.
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
         make_folders_below(stage, path.parent)
-        # Write beside, then rename: the preview rewrites pages while they are being served, and a reader must
-        # see the old page or the new one, never half of one.
-        partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
         partial.write_bytes(output.data)
         partial.replace(path)
     except OSError as exc:
+        partial.unlink(missing_ok=True)  # a preview keeps serving this folder: leave no half-written file in it
         raise _write_failed(stage, relative.as_posix(), exc) from None
 
 

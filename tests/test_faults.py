@@ -74,6 +74,48 @@ def test_killed_build_leaves_no_worker_running_and_the_next_build_cleans_up(proj
     assert (project / "_site" / "many" / "page-399" / "index.html").is_file()
 
 
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_build_stopped_mid_way_says_so_in_one_line_and_keeps_the_output(project: Path, number: int) -> None:
+    assert run_build(project).returncode == 0
+    before = tree_hash(project / "_site")
+    add_articles(project, 400)
+    command = [*BUILD, "--jobs", "2", "--no-search", "--config", str(project / "site.yml")]
+    process = subprocess.Popen(command, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    workers: list[int] = []
+    try:
+        wait_for_paths(project, "._site.staging-*/many", "the build to render pages")
+        workers = live_children(process.pid)
+        assert workers, "the build should be running worker processes"
+        for pid in [process.pid, *workers]:  # as a terminal's Ctrl-C or a service manager's stop does
+            os.kill(pid, number)
+        _, stderr = process.communicate(timeout=60)
+        assert not wait_for_exit(workers, timeout=10)
+    finally:
+        for pid in [process.pid, *workers]:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines() == ["Interrupted; the previous output is unchanged."], stderr
+    assert tree_hash(project / "_site") == before
+    assert not staging_folders(project)
+
+
+class StopRequestedOnLookUp(dict[str, str]):
+    """Asset names whose look-up is where a stop request (Ctrl-C) happens to arrive."""
+
+    def __contains__(self, name: object) -> bool:
+        raise KeyboardInterrupt
+
+
+def test_a_stop_request_inside_the_sanitiser_stops_instead_of_being_swallowed() -> None:
+    from sitegen.render.sanitize import make_sanitizer
+
+    clean = make_sanitizer("/", StopRequestedOnLookUp({"img/other.png": "/assets/img/other.png"}))
+    with pytest.raises(KeyboardInterrupt):
+        clean('<p><img src="/img/x.png" alt="x"></p>')
+    assert clean("<p>next page</p>") == "<p>next page</p>"
+
+
 # --- disk full ------------------------------------------------------------------------------------------------
 
 
@@ -107,7 +149,7 @@ def test_disk_full_is_one_line_naming_the_file_and_keeps_the_output(project: Pat
     assert run_build(project, "--no-search").returncode == 0
     before = tree_hash(project / "_site")
     result = run_cli(project, "--no-search", "--jobs", jobs, preexec=small_file_limit(2000))
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: cannot write _site/"), lines[0]
@@ -160,7 +202,7 @@ def test_read_only_folder_is_refused_before_any_swap(
         result = run_cli(project, "--no-search", preexec=preexec)
     finally:
         folder.chmod(0o755)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     if read_only == ".":
@@ -279,7 +321,7 @@ def free_port() -> int:
 class Serve:
     """`build.py serve` with its own temporary folder (TMPDIR), its stderr read by a thread."""
 
-    def __init__(self, project: Path, temp: Path) -> None:
+    def __init__(self, project: Path, temp: Path, preexec: Callable[[], None] | None = None) -> None:
         self.temp = temp
         self.port = free_port()
         command = [*BUILD, "serve", "--config", str(project / "site.yml"), "--port", str(self.port)]
@@ -289,6 +331,7 @@ class Serve:
             stderr=subprocess.PIPE,
             text=True,
             env=clean_env(TMPDIR=str(temp)),
+            preexec_fn=preexec,
         )
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -324,8 +367,17 @@ class Serve:
         return code
 
 
+def loading_libraries(pid: int) -> bool:
+    """The interpreter is importing the program's libraries (numpy's compiled part is mapped in)."""
+    try:
+        return b"numpy" in Path(f"/proc/{pid}/maps").read_bytes()
+    except OSError:
+        return False
+
+
 # When to stop, and how many extra articles make that moment last long enough to be caught.
 MOMENTS: dict[str, tuple[Callable[[Serve], object], int]] = {
+    "loading the program": (lambda s: loading_libraries(s.process.pid) and not s.workdirs(), 0),
     "temporary folder made": (lambda s: s.workdirs(), 0),
     "first build loading": (lambda s: [p for d in s.workdirs() for p in d.glob(".site.staging-*")], 400),
     "first build rendering": (lambda s: s.has_line("Previewing on") and not s.has_line("Built"), 400),
@@ -378,6 +430,31 @@ def test_serve_after_a_burst_of_100_saves_in_a_second_serves_the_last(project: P
         assert time.monotonic() - started < 1.5
         wait_until(lambda: "Neck pain, save 99." in server.get("/neck-pain/"), "the last save")
         assert server.process.poll() is None
+        assert not any("Traceback" in line for line in server.lines), server.lines
+    finally:
+        assert server.stop() == 0
+
+
+def test_disk_full_during_a_preview_rebuild_is_one_line_and_the_last_good_page_stays(
+    project: Path, tmp_path: Path
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    server = Serve(project, temp, preexec=small_file_limit(150_000))
+    try:
+        wait_until(lambda: server.has_line("Built"), "the first build")
+        article = project / "content" / "neck-pain.md"
+        original = article.read_text()
+        article.write_text(
+            original + "".join(f"\nParagraph {n} makes this page too big to write.\n" for n in range(4000))
+        )
+        wait_until(lambda: server.has_line("error: cannot write"), "the failed write to be reported")
+        error = next(line for line in server.lines if line.startswith("error:"))
+        assert "neck-pain/index.html" in error and "free some disk space" in error, error
+        assert "Paragraph 1 makes" not in server.get("/neck-pain/") and server.process.poll() is None
+        assert not list(server.workdirs()[0].rglob("*.partial-*")), "a half-written page was left in the preview"
+        article.write_text(original.replace("Neck pain is common.", "Neck pain fits again."))
+        wait_until(lambda: "Neck pain fits again." in server.get("/neck-pain/"), "the next save to be served")
         assert not any("Traceback" in line for line in server.lines), server.lines
     finally:
         assert server.stop() == 0

@@ -22,7 +22,7 @@ from sitegen.model import Article, OutputFile, Site
 from sitegen.pipeline import BuildOptions, BuildResult, EarlyHook, Paths, build_site
 from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
-from sitegen.writer import MARKER, MARKER_TEXT, make_folders_below
+from sitegen.writer import MARKER, MARKER_TEXT, make_folders_below, write_file
 
 SITE_PAGE_TEMPLATES = frozenset(
     {"home.html", "topic.html", "topics.html", "404.html", "search.html", "sitemap.xml", "feed.xml", "robots.txt"}
@@ -218,10 +218,7 @@ def _write_if_changed(root: Path, output: OutputFile) -> bool:
     target = root / output.path
     if target.is_file() and target.read_bytes() == output.data:
         return False
-    make_folders_below(root, target.parent)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(output.data)
-    temporary.replace(target)  # readers see the old file or the new one, never half of one
+    write_file(root, output)  # readers see the old file or the new one, never half of one
     return True
 
 

@@ -34,8 +34,18 @@ def make_sanitizer(base_path: str, asset_urls: Mapping[str, str] | None = None) 
     """A function that sanitises HTML and points site-relative links at `base_path` ("/" or "/sub/").
     Images from static/ (`/img/splint.png`) point at their published, content-hashed name."""
     assets = asset_urls or {}
+    raised: list[BaseException] = []
 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+        # nh3 prints and swallows what its callback raises, Ctrl-C included, and drops the attribute; keep it
+        # for `clean` to raise once nh3 returns.
+        try:
+            return filtered_attribute(tag, attribute, value)
+        except BaseException as exc:
+            raised.append(exc)
+            return None
+
+    def filtered_attribute(tag: str, attribute: str, value: str) -> str | None:
         if (tag, attribute) not in URL_ATTRIBUTES:
             return value
         if tag == "img":
@@ -54,7 +64,15 @@ def make_sanitizer(base_path: str, asset_urls: Mapping[str, str] | None = None) 
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
-    return cleaner.clean
+
+    def clean(html: str) -> str:
+        raised.clear()
+        cleaned = cleaner.clean(html)
+        if raised:
+            raise raised[0]
+        return cleaned
+
+    return clean
 
 
 def safe_url(value: str, base_path: str, image: bool = False) -> str | None:
