@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.dedupe.engine import deduplicate
-from sitegen.dedupe.meaning import protected_sequence
+from sitegen.dedupe.meaning import opposite_affixes, protected_sequence
 from sitegen.dedupe.similarity import NEAR_DUPLICATE, Comparison, compare, score
 from sitegen.dedupe.units import PARAGRAPH, Features, Unit
 from sitegen.render.markdown import BodyRenderer, RenderedBody
@@ -151,3 +151,40 @@ def test_the_same_text_after_normalising_is_a_duplicate() -> None:
     # Mutant: compare returned None for equal keys (no other test compares two equal keys).
     same = compare(Features("Rest the wrist,  then RAISE it."), Features("rest the wrist then raise it"))
     assert same == Comparison(1.0, True, "same text after normalising case, spacing and punctuation")
+
+
+@pytest.mark.parametrize("cue", ["avoid", "stop", "without"])
+def test_a_fragment_after_an_avoiding_word_is_kept(cue: str) -> None:
+    # "Sleeping with your wrists bent" must not vanish into the fuller advice that says the opposite.
+    part = "Sleeping with your wrists bent under the pillow for many hours every night."
+    whole = f"Try to {cue} sleeping with your wrists bent under the pillow for many hours every night."
+    result = deduplicate([Unit(PARAGRAPH, part, 1), Unit(PARAGRAPH, whole, 2)])
+    assert [unit.text for unit in result.units] == [part, whole]
+
+
+# One pair of real terms for each partner prefix and suffix; the shortest stem the rule accepts is 3 letters
+# ("col" in colectomy). Hard-coded here, not read from the module, so blanking a table entry fails a case.
+OPPOSITE_TERMS = [
+    ("hypokalaemia", "hyperkalaemia"),
+    ("abduction", "adduction"),
+    ("afferent", "efferent"),
+    ("unilateral", "bilateral"),
+    ("inhalation", "exhalation"),
+    ("intracranial", "extracranial"),
+    ("intracostal", "intercostal"),
+    ("endogenous", "exogenous"),
+    ("microcytic", "macrocytic"),
+    ("colectomy", "colostomy"),
+    ("colectomy", "colotomy"),
+    ("colostomy", "colotomy"),
+    ("arthritis", "arthrosis"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), OPPOSITE_TERMS, ids=[f"{a}-{b}" for a, b in OPPOSITE_TERMS])
+def test_partner_prefixes_and_suffixes_make_different_words(one: str, other: str) -> None:
+    assert opposite_affixes(one, other) and opposite_affixes(other, one)
+
+
+def test_a_stem_shorter_than_three_letters_is_not_a_partner_pair() -> None:
+    assert not opposite_affixes("coectomy", "coostomy")  # stem "co": too short to be one word's stem

@@ -53,7 +53,7 @@ PROTECTED = NEGATION | MODALITY | DIRECTION | BODY | THERMAL | TIMING | UNITS | 
 _DIGITS = re.compile(r"\d")
 
 # NegEx-style cues that make a fragment found inside a longer text mean something else there.
-NEGATION_CUES = NEGATION | _words("avoid stop without")
+NEGATION_CUES = NEGATION  # "avoid", "stop" and "without" are negations already
 RESTRICTORS = _words("if unless only until when except after before while but")
 
 
