@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.dedupe.engine import deduplicate
 from sitegen.dedupe.meaning import opposite_affixes, protected_sequence
-from sitegen.dedupe.similarity import NEAR_DUPLICATE, Comparison, compare, score
+from sitegen.dedupe.similarity import NEAR_DUPLICATE, Comparison, compare, score, within_reach
 from sitegen.dedupe.units import PARAGRAPH, Features, Unit
 from sitegen.render.markdown import BodyRenderer, RenderedBody
 from tests.sample_site import run_build
@@ -188,3 +188,17 @@ def test_partner_prefixes_and_suffixes_make_different_words(one: str, other: str
 
 def test_a_stem_shorter_than_three_letters_is_not_a_partner_pair() -> None:
     assert not opposite_affixes("coectomy", "coostomy")  # stem "co": too short to be one word's stem
+
+
+def test_the_length_pre_check_rules_out_only_pairs_that_cannot_reach_the_threshold() -> None:
+    # 2 * 9 == 0.9 * (9 + 11): a pair of these lengths can still score exactly 0.90, so it must be compared.
+    assert within_reach("a" * 9, "b" * 11, 0.9)
+    assert not within_reach("a" * 5, "b" * 20, 0.9)
+
+
+def test_a_length_change_of_exactly_a_fifth_is_still_compared() -> None:
+    # Keys of 10 and 8 characters (no protected words): (10 - 8) / 10 is 20%, which is not "more than 20%".
+    ten, eight = Features("Soft towel"), Features("Soft mat")
+    assert (len(ten.key), len(eight.key)) == (10, 8)
+    assert compare(ten, eight).reason != "lengths differ by more than 20%"
+    assert compare(Features("Soft towels"), eight).reason == "lengths differ by more than 20%"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from enum import Enum, auto
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -30,7 +31,16 @@ MAX_ADDED_WORDS = 2
 MAX_LENGTH_CHANGE = 0.20
 UNSURE = "to check by hand"  # the start of an unsure comparison's reason
 
-SLIP, DIFFERENT, UNKNOWN = "slip", "different", "unknown"
+
+class Change(Enum):
+    """How two close spellings differ."""
+
+    SLIP = auto()  # a typing slip: one is a real word, the other is not
+    DIFFERENT = auto()  # different words
+    UNKNOWN = auto()  # neither is a known word: a person should look
+
+
+SLIP, DIFFERENT, UNKNOWN = Change.SLIP, Change.DIFFERENT, Change.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ def _word_difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, list[
     return "", unknown
 
 
-def word_change(x: str, y: str) -> str:
+def word_change(x: str, y: str) -> Change:
     """SLIP when one of two close spellings is a real word and the other is not; DIFFERENT when they are
     far apart, protected, short, partner medical prefixes or suffixes, or both real words; UNKNOWN when
     neither is a known word."""
