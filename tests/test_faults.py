@@ -25,6 +25,12 @@ from tests.waiting import alive, live_children, wait_for_exit, wait_for_paths, w
 BUILD = [sys.executable, str(REPO / "build.py")]
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """A shell starting a job in the background (`make test &`, nohup) makes it ignore Ctrl-C, and Python then
+    never installs its handler; these tests are about a preview started from a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def processes_with(variable: str) -> list[int]:
     """Live processes whose environment holds `variable` (e.g. "TMPDIR=/some/private/folder")."""
     found = []
@@ -80,7 +86,14 @@ def test_a_build_stopped_mid_way_says_so_in_one_line_and_keeps_the_output(projec
     before = tree_hash(project / "_site")
     add_articles(project, 400)
     command = [*BUILD, "--jobs", "2", "--no-search", "--config", str(project / "site.yml")]
-    process = subprocess.Popen(command, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        env=clean_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
+    )
     workers: list[int] = []
     try:
         wait_for_paths(project, "._site.staging-*/many", "the build to render pages")
@@ -121,6 +134,7 @@ def test_a_stop_request_inside_the_sanitiser_stops_instead_of_being_swallowed() 
 
 def small_file_limit(limit: int) -> Callable[[], None]:
     def apply() -> None:
+        ctrl_c_as_in_a_terminal()
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit then fail with EFBIG
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
@@ -321,7 +335,7 @@ def free_port() -> int:
 class Serve:
     """`build.py serve` with its own temporary folder (TMPDIR), its stderr read by a thread."""
 
-    def __init__(self, project: Path, temp: Path, preexec: Callable[[], None] | None = None) -> None:
+    def __init__(self, project: Path, temp: Path, preexec: Callable[[], None] = ctrl_c_as_in_a_terminal) -> None:
         self.temp = temp
         self.port = free_port()
         command = [*BUILD, "serve", "--config", str(project / "site.yml"), "--port", str(self.port)]

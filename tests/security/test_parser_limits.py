@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import time
+import resource
 
 from tests.security.harness import Case, page
 from tests.test_check import BODY
@@ -45,9 +45,16 @@ def test_27_pathological_markdown_renders_or_fails_with_a_file_named_error(case:
 
 
 def test_27_cdata_openers_render_within_the_per_page_budget(case: Case) -> None:
-    started = time.monotonic()
-    _renders_or_is_named(case, ["cdata"], timeout=PER_PAGE_BUDGET_SECONDS + 20)
-    assert time.monotonic() - started < PER_PAGE_BUDGET_SECONDS + 5  # one page plus the build's fixed cost
+    # Processor time, not wall-clock time: on a busy machine the build waits its turn, but the work it does
+    # (quadratic before the render budget existed: close to a minute) is what the budget bounds.
+    before = _children_cpu_seconds()
+    _renders_or_is_named(case, ["cdata"], timeout=PER_PAGE_BUDGET_SECONDS + 120)
+    assert _children_cpu_seconds() - before < PER_PAGE_BUDGET_SECONDS + 5  # one page plus the build's fixed cost
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def test_28_oversized_article_is_refused(case: Case) -> None:
