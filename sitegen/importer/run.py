@@ -17,7 +17,7 @@ from sitegen.articles.frontmatter import split
 from sitegen.dedupe.engine import UNSURE_RULE, deduplicate
 from sitegen.dedupe.units import HEADING, Decision, Unit
 from sitegen.errors import Problem, SiteError
-from sitegen.importer import emit
+from sitegen.importer import emit, html
 from sitegen.importer.segment import logical_lines, segment
 from sitegen.source_file import read_text
 from sitegen.yaml_tree import Mapping, Scalar, YamlError, parse
@@ -82,14 +82,19 @@ def _plan_source(
     source: Path, options: ImportOptions, taken: set[Path], problems: list[Problem]
 ) -> SourceResult | None:
     shown = str(source)
-    text, problem = read_text(source, shown, MAX_SOURCE_BYTES)
+    page = html.is_page(source)
+    text, problem = (
+        html.read_page(source, shown, MAX_SOURCE_BYTES) if page else read_text(source, shown, MAX_SOURCE_BYTES)
+    )
     if problem is None and not text.strip():
-        problem = Problem(shown, 0, "", "is empty", "import a file that holds the article's text")
+        what = "has no article text" if page else "is empty"
+        problem = Problem(shown, 0, "", what, "import a file that holds the article's text")
     if problem is not None:
         problems.append(problem)
         return None
     title, lines_text, first_line, markdown = _front_matter_title(text, source)
-    segmented = segment(logical_lines(lines_text, first_line), markdown=markdown or source.suffix == ".md")
+    markdown = markdown or page or source.suffix == ".md"
+    segmented = segment(logical_lines(lines_text, first_line), markdown=markdown)
     result = deduplicate(segmented.units)
     provenance = emit.Provenance(source.name, hashlib.sha256(source.read_bytes()).hexdigest())
     title = title or segmented.title
