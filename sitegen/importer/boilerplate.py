@@ -107,7 +107,7 @@ def carries_health_information(text: str) -> bool:
 def classify(text: str) -> Verdict:
     """Whether the whole line is boilerplate, and which kind."""
     reason = _reason(text)
-    if reason and carries_health_information(text):
+    if reason and carries_health_information(_YOU_ARE_HERE.sub("", text.strip())):
         return Verdict(reason, kept=True)
     return Verdict(reason)
 

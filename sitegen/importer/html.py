@@ -10,12 +10,12 @@ paragraph per block. Files only: nothing is fetched.
 from __future__ import annotations
 
 import codecs
+import importlib
 import re
 from pathlib import Path
 
 import lxml.etree  # type: ignore[import-untyped]
 import lxml.html  # type: ignore[import-untyped]
-from readability import Document  # type: ignore[import-untyped]
 
 from sitegen.errors import Problem
 
@@ -106,8 +106,11 @@ def page_text(page: str) -> str:
     title = _title(tree)
     for element in tree.xpath(_FURNITURE):
         _drop(element)
+    # Loaded only when a page is imported; by name, as benchmarks/readability.py (a script) shares its name.
+    document = importlib.import_module("readability").Document
+
     cleaned = lxml.html.tostring(tree, encoding="unicode")
-    article = lxml.html.fragment_fromstring(Document(cleaned).summary(html_partial=True), create_parent="div")
+    article = lxml.html.fragment_fromstring(document(cleaned).summary(html_partial=True), create_parent="div")
     blocks: list[str] = [f"# {title}"] if title else []
     _walk(article, blocks, skip_title=title)
     return "\n\n".join(block for block in blocks if block.strip()) + "\n"

@@ -213,6 +213,7 @@ def summary(results: Sequence[SourceResult]) -> str:
     unsure = to_check(results)
     removed = Counter(d.rule for d in decisions if d.action == "removed")
     kept_both = sum(1 for d in decisions if d.action == "kept both")
+    guarded = sum(1 for d in decisions if d.action == "kept")
     kept = sum(planned.units for result in results for planned in result.articles)
     articles = sum(len(result.articles) for result in results)
     detail = ", ".join(f"{count} {rule}" for rule, count in sorted(removed.items()))
@@ -222,5 +223,11 @@ def summary(results: Sequence[SourceResult]) -> str:
         + (f" ({detail})" if detail else "")
         + f"; {kept_both} similar pair{'s' if kept_both != 1 else ''} kept both"
         + (f", {len(unsure)} of them to check by hand" if unsure else "")
+        + (
+            f"; {guarded} line{'s that look' if guarded != 1 else ' that looks'} like page furniture kept for "
+            "their health information"
+            if guarded
+            else ""
+        )
     )
     return "\n".join([*unsure, counts])

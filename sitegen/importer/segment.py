@@ -102,7 +102,7 @@ def segment(lines: list[Line], markdown: bool) -> Segmented:
             dropped.append(_boilerplate(line, verdict.reason))
             continue
         following = next((b[0].text for b in blocks[index + 1 :]), "")
-        unit = _classify(line, following, first=not units)
+        unit = _classify(line, following, first=not units, previous=units[-1] if units else None)
         if markdown and unit.kind == PARAGRAPH and units and units[-1].kind == PARAGRAPH and not blank_before:
             units[-1] = Unit(PARAGRAPH, f"{units[-1].text} {unit.text}", units[-1].line)
         else:
@@ -121,7 +121,15 @@ def _blocks(lines: list[Line]) -> Iterator[tuple[Line, bool]]:
         blank = False
 
 
-def _classify(line: Line, following: str, first: bool) -> Unit:
+def _in_numbered_list(number: int, following: str, previous: Unit | None) -> bool:
+    """ "2. Give it a few weeks" after item 1, or "1. Wear the splint" before "2. ...": a list, not headings."""
+    after = NUMBERED.match(following)
+    return (after is not None and int(after.group(1)) == number + 1) or (
+        previous is not None and previous.kind == ITEM and previous.level == number - 1
+    )
+
+
+def _classify(line: Line, following: str, first: bool, previous: Unit | None = None) -> Unit:
     text = line.text
     markdown_heading = MARKDOWN_HEADING.match(text)
     if markdown_heading:
@@ -130,7 +138,11 @@ def _classify(line: Line, following: str, first: bool) -> Unit:
     if sub_numbered and heading_like(sub_numbered.group(2), MAX_HEADING_WORDS):
         return Unit(HEADING, sub_numbered.group(2), line.number, 2 + sub_numbered.group(1).count("."))
     numbered = NUMBERED.match(text)
-    if numbered and heading_like(numbered.group(2).rstrip(":"), MAX_HEADING_WORDS):
+    if (
+        numbered
+        and heading_like(numbered.group(2).rstrip(":"), MAX_HEADING_WORDS)
+        and not _in_numbered_list(int(numbered.group(1)), following, previous)
+    ):
         return Unit(HEADING, numbered.group(2), line.number, 2)  # "3. See a doctor if:" heads a section
     if numbered:
         return Unit(ITEM, numbered.group(2), line.number, int(numbered.group(1)))

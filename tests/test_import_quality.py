@@ -1,0 +1,122 @@
+"""Issue 17: headings in any form, boilerplate in any spelling, saved web pages, scored on the evaluation set."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from sitegen.importer.boilerplate import classify
+from tests.sample_site import REPO, clean_env
+
+
+def _load_benchmark() -> ModuleType:
+    """benchmarks/ is a folder of scripts, not a package: the scorer is loaded from its file."""
+    spec = importlib.util.spec_from_file_location("import_quality", REPO / "benchmarks" / "import_quality.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+quality = _load_benchmark()
+CASES: Path = quality.CASES
+evaluate, input_of, score = quality.evaluate, quality.input_of, quality.score
+
+TEXT_CASES = sorted(p.name for p in CASES.iterdir() if input_of(p).suffix in (".txt", ".md"))
+PAGE_CASES = sorted(p.name for p in CASES.iterdir() if input_of(p).suffix in (".html", ".htm"))
+
+
+def run_import(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(REPO / "build.py"), "import", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, env=clean_env(), timeout=60, check=False)
+
+
+def test_the_evaluation_covers_every_style() -> None:
+    assert len(TEXT_CASES) + len(PAGE_CASES) >= 15
+    assert {input_of(CASES / c).suffix for c in TEXT_CASES + PAGE_CASES} == {".txt", ".md", ".html", ".htm"}
+
+
+@pytest.mark.parametrize("case", TEXT_CASES)
+def test_text_case_scores_full_marks(case: str) -> None:
+    result = evaluate(CASES / case)
+    assert result.full_marks, result
+
+
+def test_saved_pages_score_full_marks_through_the_cli(tmp_path: Path) -> None:
+    sources = [input_of(CASES / case) for case in PAGE_CASES]
+    result = run_import(*sources, "--out", tmp_path / "out", "--report", tmp_path / "report.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert len(report["sources"]) == len(PAGE_CASES)
+    for case, source in zip(PAGE_CASES, report["sources"], strict=True):
+        (article,) = source["articles"]
+        single = {"sources": [source]}
+        scored = score(CASES / case, Path(article).read_text(encoding="utf-8"), single)
+        assert scored.full_marks, scored
+    assert "removed" in result.stderr and "boilerplate" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share your symptoms with your GP if the tingling keeps coming back.",
+        "Related: numbness in both feet can mean nerve damage",
+        "Back pain that spreads to the arm can come from a trapped nerve in the neck.",
+        "Sign up to learn how numbness can be a sign of diabetes",
+    ],
+)
+def test_lines_carrying_health_information_are_never_boilerplate(line: str) -> None:
+    verdict = classify(line)
+    assert verdict.kept or not verdict.reason
+
+
+def test_a_furniture_line_that_states_something_about_health_is_kept_and_reported(tmp_path: Path) -> None:
+    assert classify("Related: numbness in both feet can mean nerve damage").kept
+    assert classify("Related: Why do my toes tingle? | Cold hands in winter").reason
+    source = tmp_path / "scraped.txt"
+    source.write_text(
+        "Numb feet\nNumb feet can have many causes, and most of them are not serious at all.\n"
+        "Related: numbness in both feet can mean nerve damage\nTags: feet, nerves\n",
+        encoding="utf-8",
+    )
+    result = run_import(source, "--out", tmp_path / "out", "--report", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    (article,) = (tmp_path / "out").iterdir()
+    assert "Related: numbness in both feet can mean nerve damage" in article.read_text(encoding="utf-8")
+    assert "Tags:" not in article.read_text(encoding="utf-8")
+    assert result.stderr.strip().endswith(
+        "removed 1 (1 boilerplate); 0 similar pairs kept both; 1 line that looks like page furniture kept for "
+        "their health information"
+    )
+    decisions = json.loads((tmp_path / "r.json").read_text())["sources"][0]["decisions"]
+    assert [(d["action"], d["rule"], d["line"]) for d in decisions] == [
+        ("kept", "health guard", 3),
+        ("removed", "boilerplate", 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'<html><head><meta charset="klingon-8"></head><body><p>Hi</p></body></html>', "unknown character set"),
+        (b'<html><head><meta charset="utf-8"></head><body><p>caf\xe9</p></body></html>', "is not valid utf-8"),
+        (b"<html><body><p>caf\xe9</p></body></html>", "declares no character set"),
+        (b"<html><body><nav>Home</nav></body></html>", "has no article text"),
+    ],
+    ids=["unknown-charset", "wrong-charset", "no-charset", "no-article"],
+)
+def test_bad_pages_are_one_line_and_nothing_is_written(tmp_path: Path, content: bytes, message: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(content)
+    result = run_import(page, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{page}:") and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
