@@ -20,6 +20,7 @@ def _load_benchmark() -> ModuleType:
     spec = importlib.util.spec_from_file_location("import_quality", REPO / "benchmarks" / "import_quality.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
