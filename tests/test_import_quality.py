@@ -141,3 +141,69 @@ def test_a_page_with_an_xml_declaration_imports(tmp_path: Path) -> None:
     assert article.read_text(encoding="utf-8").endswith(
         "\n\nA numb thumb after gardening usually gets better within a day or two of rest.\n"
     )
+
+
+# Page furniture in many spellings: each is recognised by what it is, and none carries health information.
+FURNITURE = [
+    "Share on Facebook | Share on X | Email",
+    "Click to share on WhatsApp (Opens in new window)",
+    "Share this:",
+    "SHARE • TWEET • PIN",
+    "Follow us on Instagram, TikTok and YouTube",
+    "👍 👎",
+    "★★★★☆",
+    "Was this page helpful? Yes No",
+    "Did you find this article useful? 👍 Yes 👎 No",
+    "How helpful was this information?",
+    "Yes / No",
+    "Thank you for your feedback!",
+    "Sign up for our free newsletter",
+    "Get health tips straight to your inbox – subscribe today",
+    "Join up for weekly email updates",
+    "Tags: carpal tunnel, wrists, nerves",
+    "Tagged with: numbness | tingling",
+    "Related: Why do my toes tingle? | Cold hands in winter",
+    "Read more: 10 surprising causes of tingling",
+    "Sponsored: Save 20% on ergonomic keyboards",
+    "Advertisement",
+    "Paid partnership – Brought to you by ComfyDesk",
+    "Back to top",
+    "↑ Back to top",
+    "Scroll to top of page ⬆",
+    "Home > Conditions > Hands",
+    "Home / Health A-Z / Numb hands",
+    "You are here: Health A-Z › Nerves › Numb fingers",
+    "Skip to main content",
+    "Menu Search Log in",
+    "We use cookies to improve your experience on our website.",
+    "This site uses cookies. By continuing to browse you consent to their use.",
+    "Accept all | Reject all | Manage preferences",
+    "Got it",
+    "© 2025 Example Health Media. All rights reserved.",
+]
+# Article text that shares words with furniture: never removed.
+ARTICLE_TEXT = [
+    "Share your symptoms with your GP if the tingling keeps coming back.",
+    "Back pain that spreads to the arm can come from a trapped nerve in the neck.",
+    "Email your GP practice if you cannot get through on the phone.",
+    "Print out the exercise sheet and keep it by your desk.",
+    "Home remedies such as rest and gentle stretches often help.",
+    "Blood sugar > 11 > see a GP",
+    "Is a wrist splint useful?",
+    "Cookies and sweets can raise your blood sugar quickly.",
+    "Tagging along to appointments with a friend can help you remember what was said.",
+    "Related conditions include cubital tunnel syndrome and ulnar nerve entrapment.",
+    "Yes, most people recover fully.",
+    "Top tips for typing without pain",
+]
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_page_furniture_is_recognised_in_any_spelling(line: str) -> None:
+    verdict = classify(line)
+    assert verdict.reason and not verdict.kept
+
+
+@pytest.mark.parametrize("line", ARTICLE_TEXT)
+def test_article_text_is_not_furniture(line: str) -> None:
+    assert classify(line).reason == ""

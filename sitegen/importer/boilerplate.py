@@ -77,7 +77,8 @@ _YOU_ARE_HERE = re.compile(r"^you are here\s*:?\s*", re.I)
 _FEEDBACK = re.compile(
     r"\b(?:was|is|did|do|were|how)\b.*\b(?:this|the|our)\s+(?:page|article|information|content|post|guide|answer"
     r"|advice)\b.*\b(?:helpful|useful|help(?: you)?|clear)\b"
-    r"|\b(?:helpful|useful)\b.*\?|\brate this\b|\bthanks?(?: you)? for (?:your )?feedback\b|\b(?:give|leave|send|"
+    r"|\b(?:helpful|useful)\b.*\b(?:this|the|our)\s+(?:page|article|information|content|post|guide|answer|advice)\b"
+    r"|\brate this\b|\bthanks?(?: you)? for (?:your )?feedback\b|\b(?:give|leave|send|"
     r"share) (?:us )?(?:your )?feedback\b|\bdid you find what you (?:were|are) looking for\b",
     re.I,
 )
@@ -178,9 +179,14 @@ def _crumb(text: str, words: list[str]) -> str:
             return ""
     elif len(parts) < 3 and not (here or parts[0].lower() in {"home", "homepage", "start"}):
         return ""
-    if all(0 < len(part.split()) <= 5 and not part.endswith((".", "!", "?")) for part in parts):
+    if parts[0][:1].isupper() and all(_crumb_part(part) for part in parts):
         return "a navigation crumb"
     return ""
+
+
+def _crumb_part(part: str) -> bool:
+    """A link in a crumb: one to five words starting with a letter, not a sentence ("Blood sugar > 11" is not)."""
+    return 0 < len(part.split()) <= 5 and part[0].isalpha() and not part.endswith((".", "!", "?"))
 
 
 def _navigation(text: str, words: list[str]) -> str:
