@@ -1,7 +1,8 @@
 """Cut decoded text into units: headings, paragraphs, list items and lead-ins, each with its source line.
 
-Boilerplate lines (share buttons, cookie notices, "Read more:", related-article blocks) are dropped here and
-reported as decisions.
+Boilerplate lines (recognised by `boilerplate.classify`, plus related-article blocks) are dropped here and
+reported as decisions; one that carries health information stays, with a "kept" decision saying why. Headings
+are judged by `headings` from the line and the line after it.
 """
 
 from __future__ import annotations
