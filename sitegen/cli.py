@@ -102,7 +102,9 @@ def _add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="turn scraped text into de-duplicated draft articles",
         description="Decode, clean and de-duplicate scraped text, and write it as draft Markdown articles.",
     )
-    command.add_argument("sources", nargs="+", type=Path, metavar="RAW", help="scraped text files to import")
+    command.add_argument(
+        "sources", nargs="+", type=Path, metavar="RAW", help="scraped text files or saved web pages (.html, .htm)"
+    )
     command.add_argument("--out", type=Path, metavar="DIR", help="folder for the articles (default: content)")
     command.add_argument("--split", action="store_true", help="one article per top-level section")
     command.add_argument("--dry-run", action="store_true", help="print what would be written and removed")

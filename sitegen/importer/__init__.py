@@ -1,1 +1,1 @@
-"""`python build.py import`: scraped text -> clean, de-duplicated draft articles."""
+"""`python build.py import`: scraped text or saved web pages -> clean, de-duplicated draft articles."""

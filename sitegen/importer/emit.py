@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sitegen.dedupe.units import HEADING, ITEM, Unit
 
+TABLE = "table"  # a unit kind of the importer's own: rows of a Markdown table, one unit
 MAX_SLUG_LENGTH = 60
 _MARKDOWN_START = re.compile(r"^(#|>|[-+*]\s|\d{1,2}[.)]\s)")
 
@@ -58,6 +59,8 @@ def body(units: Sequence[Unit], top_level: int = 2) -> str:
     for unit in units:
         if unit.kind == HEADING:
             blocks.append("#" * max(top_level, unit.level - shift) + " " + unit.text)
+        elif unit.kind == TABLE:
+            blocks.append(unit.text)  # a Markdown table: its rows stay together, as they came
         elif unit.kind == ITEM:
             line = f"{unit.level}. {unit.text}" if unit.level else f"- {unit.text}"
             if previous_kind == ITEM:

@@ -17,8 +17,8 @@ from sitegen.articles.frontmatter import split
 from sitegen.dedupe.engine import UNSURE_RULE, deduplicate
 from sitegen.dedupe.units import HEADING, Decision, Unit
 from sitegen.errors import Problem, SiteError
-from sitegen.importer import emit
-from sitegen.importer.segment import logical_lines, segment
+from sitegen.importer import emit, html
+from sitegen.importer.segment import Line, logical_lines, segment
 from sitegen.source_file import read_text
 from sitegen.yaml_tree import Mapping, Scalar, YamlError, parse
 
@@ -82,14 +82,11 @@ def _plan_source(
     source: Path, options: ImportOptions, taken: set[Path], problems: list[Problem]
 ) -> SourceResult | None:
     shown = str(source)
-    text, problem = read_text(source, shown, MAX_SOURCE_BYTES)
-    if problem is None and not text.strip():
-        problem = Problem(shown, 0, "", "is empty", "import a file that holds the article's text")
+    lines, title, markdown, problem = _read_source(source, shown)
     if problem is not None:
         problems.append(problem)
         return None
-    title, lines_text, first_line, markdown = _front_matter_title(text, source)
-    segmented = segment(logical_lines(lines_text, first_line), markdown=markdown or source.suffix == ".md")
+    segmented = segment(lines, markdown=markdown)
     result = deduplicate(segmented.units)
     provenance = emit.Provenance(source.name, hashlib.sha256(source.read_bytes()).hexdigest())
     title = title or segmented.title
@@ -103,6 +100,25 @@ def _plan_source(
         articles.append(PlannedArticle(path, part_title, emit.article(part_title, units, provenance), len(units)))
     decisions = sorted(segmented.dropped + result.decisions, key=lambda d: (d.line, d.rule))
     return SourceResult(source.name, provenance.sha256, tuple(articles), tuple(decisions))
+
+
+def _read_source(source: Path, shown: str) -> tuple[list[Line], str, bool, Problem | None]:
+    """(its lines, a title from front matter, whether paragraphs may wrap over lines, or a Problem).
+
+    A source is scraped text, Markdown (a .md file or text with front matter) or a saved web page.
+    """
+    if html.is_page(source):
+        lines, problem = html.read_page(source, shown, MAX_SOURCE_BYTES)
+        if problem is None and not any(line.text for line in lines):
+            problem = Problem(shown, 0, "", "has no article text", "import a file that holds the article's text")
+        return lines, "", True, problem
+    text, problem = read_text(source, shown, MAX_SOURCE_BYTES)
+    if problem is None and not text.strip():
+        problem = Problem(shown, 0, "", "is empty", "import a file that holds the article's text")
+    if problem is not None:
+        return [], "", False, problem
+    title, body, first_line, markdown = _front_matter_title(text, source)
+    return logical_lines(body, first_line), title, markdown or source.suffix == ".md", None
 
 
 def _front_matter_title(text: str, source: Path) -> tuple[str, str, int, bool]:
@@ -208,6 +224,7 @@ def summary(results: Sequence[SourceResult]) -> str:
     unsure = to_check(results)
     removed = Counter(d.rule for d in decisions if d.action == "removed")
     kept_both = sum(1 for d in decisions if d.action == "kept both")
+    guarded = sum(1 for d in decisions if d.action == "kept")
     kept = sum(planned.units for result in results for planned in result.articles)
     articles = sum(len(result.articles) for result in results)
     detail = ", ".join(f"{count} {rule}" for rule, count in sorted(removed.items()))
@@ -217,5 +234,11 @@ def summary(results: Sequence[SourceResult]) -> str:
         + (f" ({detail})" if detail else "")
         + f"; {kept_both} similar pair{'s' if kept_both != 1 else ''} kept both"
         + (f", {len(unsure)} of them to check by hand" if unsure else "")
+        + (
+            f"; {guarded} line{'s that look' if guarded != 1 else ' that looks'} like page furniture kept "
+            "for health information"
+            if guarded
+            else ""
+        )
     )
     return "\n".join([*unsure, counts])

@@ -1,7 +1,8 @@
 """Cut decoded text into units: headings, paragraphs, list items and lead-ins, each with its source line.
 
-Boilerplate lines (share buttons, cookie notices, "Read more:", related-article blocks) are dropped here and
-reported as decisions.
+Boilerplate lines (recognised by `boilerplate.classify`, plus related-article blocks) are dropped here and
+reported as decisions; one that carries health information stays, with a "kept" decision saying why. Headings
+are judged by `headings` from the line and the line after it.
 """
 
 from __future__ import annotations
@@ -12,25 +13,27 @@ from dataclasses import dataclass
 
 from sitegen.dedupe.text_keys import key
 from sitegen.dedupe.units import HEADING, ITEM, LEAD_IN, PARAGRAPH, Decision, Unit
+from sitegen.importer import boilerplate
 from sitegen.importer.decode import decode
+from sitegen.importer.emit import TABLE
+from sitegen.importer.headings import (
+    MARKDOWN_HEADING,
+    MAX_HEADING_WORDS,
+    MAX_SUBHEADING_WORDS,
+    NUMBERED,
+    SUB_NUMBERED,
+    body_text,
+    heading_like,
+    words,
+)
 
-_NUMBERED = re.compile(r"^(\d{1,2})\s*[.):\-–]\s+(.+)$")
-_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _BULLET = re.compile(r"^[-*•·–]\s+(.+)$")
-_TERMINAL = tuple(".!?:;,")
-_BOILERPLATE = re.compile(
-    r"^(share( this)?( article| page| post)?( on \w+)?|tweet|pin it|print( this)?( page| article)?|email this"
-    r"|(we use |this (web)?site uses )?cookies\b.*|accept( all)? cookies|cookie (settings|policy|preferences)"
-    r"|(subscribe|sign up)( to| for)?( our)? newsletter.*|advertisement|sponsored( content)?|like this:?"
-    r"|loading(\.\.\.|…)?|©.*|copyright .*|all rights reserved\.?|home\s*[›>»/].*|read more:.*"
-    r"|(follow|like) us on .*|skip to (main )?content)$",
-    re.IGNORECASE,
-)
+_MARKERS = re.compile(r"^(?:#{1,6}\s+|[-*•·–]\s+)")
 _RELATED = re.compile(
-    r"^(related (articles|posts|stories|reading)|you (may|might) also like|see also|more on this):?$", re.I
+    r"^(related (articles|posts|stories|reading|content|pages)|you (may|might) also like|see also|more on this"
+    r"|more like this|read (this )?next|recommended( for you| reading)?|popular (posts|articles))\s*:?$",
+    re.I,
 )
-MAX_HEADING_WORDS = 12
-MAX_SUBHEADING_WORDS = 8
 MAX_LEAD_IN_WORDS = 15
 
 
@@ -59,14 +62,6 @@ def logical_lines(raw: str, first_line: int = 1) -> list[Line]:
     return lines
 
 
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-def _heading_like(text: str, max_words: int) -> bool:
-    return 0 < _words(text) <= max_words and not text.endswith(_TERMINAL) and text[0].isalnum()
-
-
 def segment(lines: list[Line], markdown: bool) -> Segmented:
     """`markdown`: the source is Markdown (soft-wrapped paragraphs join); otherwise every line is a unit."""
     units: list[Unit] = []
@@ -77,19 +72,38 @@ def segment(lines: list[Line], markdown: bool) -> Segmented:
         text = line.text
         if blank_before:
             in_related = False
-        if _RELATED.match(text):
+        bare = _MARKERS.sub("", text)
+        if text.startswith("|"):
+            if units and units[-1].kind == TABLE and not blank_before:
+                units[-1] = Unit(TABLE, f"{units[-1].text}\n{text}", units[-1].line)
+            else:
+                units.append(Unit(TABLE, text, line.number))
+            continue
+        if _RELATED.match(bare):
             in_related = True
             dropped.append(_boilerplate(line, "a related-articles heading"))
             continue
-        if in_related and (_BULLET.match(text) or _words(text) <= MAX_HEADING_WORDS):
+        if in_related and (_BULLET.match(text) or words(text) <= MAX_HEADING_WORDS):
             dropped.append(_boilerplate(line, "a link in a related-articles block"))
             continue
         in_related = False
-        if _BOILERPLATE.match(text):
-            dropped.append(_boilerplate(line, "share, cookie, newsletter or navigation text"))
+        verdict = boilerplate.classify(bare)
+        if verdict.kept:
+            dropped.append(
+                Decision(
+                    "kept",
+                    "health guard",
+                    text,
+                    line.number,
+                    reason=f"looks like {verdict.reason} but "
+                    "carries health information, so it stays: remove it by hand if it is not part of the article",
+                )
+            )
+        elif verdict.reason:
+            dropped.append(_boilerplate(line, verdict.reason))
             continue
         following = next((b[0].text for b in blocks[index + 1 :]), "")
-        unit = _classify(line, following, first=not units)
+        unit = _classify(line, following, first=not units, previous=units[-1] if units else None)
         if markdown and unit.kind == PARAGRAPH and units and units[-1].kind == PARAGRAPH and not blank_before:
             units[-1] = Unit(PARAGRAPH, f"{units[-1].text} {unit.text}", units[-1].line)
         else:
@@ -108,24 +122,39 @@ def _blocks(lines: list[Line]) -> Iterator[tuple[Line, bool]]:
         blank = False
 
 
-def _classify(line: Line, following: str, first: bool) -> Unit:
+def _in_numbered_list(number: int, following: str, previous: Unit | None) -> bool:
+    """ "2. Give it a few weeks" after item 1, or "1. Wear the splint" before "2. ...": a list, not headings."""
+    after = NUMBERED.match(following)
+    return (after is not None and int(after.group(1)) == number + 1) or (
+        previous is not None and previous.kind == ITEM and previous.level == number - 1
+    )
+
+
+def _classify(line: Line, following: str, first: bool, previous: Unit | None = None) -> Unit:
     text = line.text
-    markdown_heading = _MARKDOWN_HEADING.match(text)
+    markdown_heading = MARKDOWN_HEADING.match(text)
     if markdown_heading:
         return Unit(HEADING, markdown_heading.group(2), line.number, len(markdown_heading.group(1)))
-    numbered = _NUMBERED.match(text)
-    if numbered and _heading_like(numbered.group(2).rstrip(":"), MAX_HEADING_WORDS):
+    sub_numbered = SUB_NUMBERED.match(text)
+    if sub_numbered and heading_like(sub_numbered.group(2), MAX_HEADING_WORDS):
+        return Unit(HEADING, sub_numbered.group(2), line.number, 2 + sub_numbered.group(1).count("."))
+    numbered = NUMBERED.match(text)
+    if (
+        numbered
+        and heading_like(numbered.group(2).rstrip(":"), MAX_HEADING_WORDS)
+        and not _in_numbered_list(int(numbered.group(1)), following, previous)
+    ):
         return Unit(HEADING, numbered.group(2), line.number, 2)  # "3. See a doctor if:" heads a section
     if numbered:
         return Unit(ITEM, numbered.group(2), line.number, int(numbered.group(1)))
     bullet = _BULLET.match(text)
     if bullet:
         return Unit(ITEM, bullet.group(1), line.number)
-    if text.endswith(":") and _words(text) <= MAX_LEAD_IN_WORDS:
+    if text.endswith(":") and words(text) <= MAX_LEAD_IN_WORDS:
         return Unit(LEAD_IN, text, line.number)
-    if first and _heading_like(text, MAX_HEADING_WORDS):
+    if first and heading_like(text, MAX_HEADING_WORDS):
         return Unit(HEADING, text, line.number, 1)  # a short first line is the title
-    if _heading_like(text, MAX_SUBHEADING_WORDS) and following and not _heading_like(following, MAX_SUBHEADING_WORDS):
+    if heading_like(text, MAX_SUBHEADING_WORDS) and body_text(following):
         return Unit(HEADING, text, line.number, 3)
     return Unit(PARAGRAPH, text, line.number)
 
