@@ -32,6 +32,7 @@ from sitegen.model import Article, SiteConfig
 from sitegen.pipeline import Paths, build_date, reserved_url_problems
 from sitegen.render.pages import ArticleRenderer, RenderSettings
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
+from sitegen.search_index import SYNONYMS_FILE, read_synonyms
 from sitegen.workers import Workers, WorkerSetup
 
 CLAIMS_FILE = "rules/misleading-claims.yml"
@@ -78,6 +79,10 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     claims, claim_problems = load_claims(
         paths.project_root / CLAIMS_FILE, paths.shown(paths.project_root / CLAIMS_FILE)
     )
+    synonyms_file = paths.project_root / SYNONYMS_FILE
+    synonyms = read_synonyms(synonyms_file, paths.shown(synonyms_file)) if synonyms_file.is_file() else None
+    if isinstance(synonyms, Problem):
+        claim_problems.append(synonyms)
     if not paths.content_dir.is_dir():
         return [Problem(paths.shown(paths.content_dir), 0, "", "is not a folder", "check --content")], 0
     files, file_problems = find_content_files(paths.content_dir)
