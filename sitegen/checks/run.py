@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
+from sitegen.checks.alt_text import alt_text_problems
 from sitegen.checks.codes import DEFAULT_CODE, SITE_WIDE
 from sitegen.checks.duplicates import duplicates_across_articles
 from sitegen.checks.external import unreachable_sources
@@ -151,6 +152,7 @@ def _inspect(
     problems += line_problems(article, shown, claims)
     problems += care_card_problems(article, shown)
     problems += triage_problems(article, shown, config.red_flags)
+    problems += alt_text_problems(article, shown)
     try:
         rendered, _ = renderer.render_body(article)
     except SiteError as exc:
