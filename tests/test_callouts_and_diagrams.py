@@ -68,7 +68,7 @@ def test_hand_map_line_places_the_partial_with_a_name_description_and_text() -> 
     assert svg, "the first map names itself by its <title> and <desc>"
     assert '<title id="hand-map-t">' in html and '<desc id="hand-map-d">' in html
     assert 'id="hand-map-2-t"' in html, "a second map on the page gets its own ids"
-    assert html.count('class="hm-key-list"') == 2
+    assert html.count('class="hm-list"') == 2
     assert "sitegen-diagram" not in html
 
 
