@@ -162,7 +162,7 @@ class _Figures(Treeprocessor):
     """A paragraph that starts with an image becomes a figure; the words after the image are its caption."""
 
     def run(self, root: ET.Element) -> None:
-        for parent in root.iter():
+        for parent in list(root.iter()):  # a snapshot: the loop replaces paragraphs with figures
             for index, child in enumerate(list(parent)):
                 if child.tag != "p" or (child.text or "").strip() or not len(child) or child[0].tag != "img":
                     continue
