@@ -19,7 +19,7 @@ from sitegen.model import Article, Site, SiteConfig
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
-from sitegen.search_index import index_site
+from sitegen.search_index import SYNONYMS_FILE, index_site
 from sitegen.workers import Workers, WorkerSetup
 from sitegen.writer import Staging, check_output_dir, copy_file, write_file
 
@@ -215,7 +215,8 @@ def build_site(
         for asset in assets:
             copy_file(staging.path, asset.source, asset.output_path)
         if options.search:
-            search_problem = index_site(staging.path)
+            synonyms = paths.project_root / SYNONYMS_FILE
+            search_problem = index_site(staging.path, synonyms, paths.shown(synonyms))
             if search_problem is not None:
                 raise SiteError([search_problem])
         staging.commit()

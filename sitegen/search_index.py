@@ -1,14 +1,26 @@
 """The site's search index, written by Pagefind (a Rust binary shipped in the `pagefind-bin` wheel) into
-the staging folder, so search works offline and under the CSP: no server and no other origin."""
+the staging folder, so search works offline and under the CSP: no server and no other origin.
+
+Beside it goes `synonyms.json`, from `rules/search-synonyms.yml`: readers' words that should also find the words
+our pages use (paresthesia, paraesthesia), and the pages offered when nothing is found. The search page reads it.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 from pathlib import Path
+
+import yaml
 
 from sitegen.errors import Problem
 
 SEARCH_BUNDLE_DIR = "pagefind"
+SYNONYMS_FILE = "rules/search-synonyms.yml"
+SYNONYMS_JSON = "synonyms.json"
+_PHRASE = re.compile(r"[a-z0-9][a-z0-9' -]*")
+_PATH = re.compile(r"/(?:[a-z0-9-]+/)*")
 
 
 def pagefind_binary() -> Path | None:
@@ -22,8 +34,15 @@ def pagefind_binary() -> Path | None:
         return None
 
 
-def index_site(site_dir: Path) -> Problem | None:
-    """Index every page marked `data-pagefind-body` in `site_dir`; a Problem if Pagefind is missing or fails."""
+def index_site(site_dir: Path, synonyms_file: Path | None = None, shown: str = SYNONYMS_FILE) -> Problem | None:
+    """Index every page marked `data-pagefind-body` in `site_dir`; a Problem if Pagefind is missing or fails,
+    or if the synonyms file has a mistake."""
+    search_data: dict[str, object] = {"synonyms": [], "suggestions": []}
+    if synonyms_file is not None and synonyms_file.is_file():
+        read = read_synonyms(synonyms_file, shown)
+        if isinstance(read, Problem):
+            return read
+        search_data = read
     binary = pagefind_binary()
     if binary is None:
         return Problem(
@@ -38,4 +57,58 @@ def index_site(site_dir: Path) -> Problem | None:
     if result.returncode != 0:
         detail = " ".join((result.stderr or result.stdout).split())[:300]
         return Problem("pagefind", 0, "", f"could not build the search index ({detail})", "run the build again")
+    (site_dir / SEARCH_BUNDLE_DIR / SYNONYMS_JSON).write_text(
+        json.dumps(search_data, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
     return None
+
+
+def read_synonyms(path: Path, shown: str) -> dict[str, object] | Problem:
+    """`rules/search-synonyms.yml` as the search page's data, or the first mistake in it with its line."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        return _problem(shown, line, f"cannot be read ({exc.problem})", "compare the line with the entries around it")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return _problem(shown, 0, f"cannot be read ({type(exc).__name__})", "save it as UTF-8 YAML")
+    lines = _entry_lines(path)
+    if not isinstance(data, dict) or set(data) - {"synonyms", "suggestions"}:
+        return _problem(shown, 1, "must have only `synonyms:` and `suggestions:`", "compare it with the example")
+    groups: list[list[str]] = []
+    for index, group in enumerate(data.get("synonyms") or []):
+        line = lines["synonyms"][index] if index < len(lines["synonyms"]) else 0
+        if not isinstance(group, list) or len(group) < 2:
+            return _problem(shown, line, "a synonym entry must list two or more words", "write [word, other word]")
+        words = [str(word).strip().lower() for word in group]
+        bad = next((word for word in words if not _PHRASE.fullmatch(word)), None)
+        if bad is not None:
+            return _problem(shown, line, f"'{bad}' is not a plain word or phrase", "use letters, digits and spaces")
+        groups.append(words)
+    suggestions: list[dict[str, str]] = []
+    for index, entry in enumerate(data.get("suggestions") or []):
+        line = lines["suggestions"][index] if index < len(lines["suggestions"]) else 0
+        if not isinstance(entry, dict) or set(entry) != {"title", "path"}:
+            return _problem(shown, line, "a suggestion needs `title` and `path`", "write {title: ..., path: /page/}")
+        if not _PATH.fullmatch(str(entry["path"])):
+            return _problem(
+                shown, line, f"'{entry['path']}' is not an address on this site", "write it like /numbness-in-hands/"
+            )
+        suggestions.append({"title": str(entry["title"]), "path": str(entry["path"])})
+    return {"synonyms": groups, "suggestions": suggestions}
+
+
+def _entry_lines(path: Path) -> dict[str, list[int]]:
+    """The line of each list entry under `synonyms:` and `suggestions:` (for messages)."""
+    found: dict[str, list[int]] = {"synonyms": [], "suggestions": []}
+    section = ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(r"^[a-z_]+:", line):
+            section = line.split(":", 1)[0]
+        elif section in found and re.match(r"^\s+- ", line):
+            found[section].append(number)
+    return found
+
+
+def _problem(shown: str, line: int, message: str, hint: str) -> Problem:
+    return Problem(shown, line, "", message, hint, code="SITE001")

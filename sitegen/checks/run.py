@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
+from sitegen.checks.alt_text import alt_text_problems
 from sitegen.checks.codes import DEFAULT_CODE, SITE_WIDE
 from sitegen.checks.duplicates import duplicates_across_articles
 from sitegen.checks.external import unreachable_sources
@@ -32,6 +33,7 @@ from sitegen.model import Article, SiteConfig
 from sitegen.pipeline import Paths, build_date, reserved_url_problems
 from sitegen.render.pages import ArticleRenderer, RenderSettings
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
+from sitegen.search_index import SYNONYMS_FILE, read_synonyms
 from sitegen.workers import Workers, WorkerSetup
 
 CLAIMS_FILE = "rules/misleading-claims.yml"
@@ -78,6 +80,10 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     claims, claim_problems = load_claims(
         paths.project_root / CLAIMS_FILE, paths.shown(paths.project_root / CLAIMS_FILE)
     )
+    synonyms_file = paths.project_root / SYNONYMS_FILE
+    synonyms = read_synonyms(synonyms_file, paths.shown(synonyms_file)) if synonyms_file.is_file() else None
+    if isinstance(synonyms, Problem):
+        claim_problems.append(synonyms)
     if not paths.content_dir.is_dir():
         return [Problem(paths.shown(paths.content_dir), 0, "", "is not a folder", "check --content")], 0
     files, file_problems = find_content_files(paths.content_dir)
@@ -146,6 +152,7 @@ def _inspect(
     problems += line_problems(article, shown, claims)
     problems += care_card_problems(article, shown)
     problems += triage_problems(article, shown, config.red_flags)
+    problems += alt_text_problems(article, shown)
     try:
         rendered, _ = renderer.render_body(article)
     except SiteError as exc:

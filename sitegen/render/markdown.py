@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
@@ -40,6 +42,15 @@ _BRACKET = re.compile(r"[\[\]()]")
 _TAG_START = re.compile(r"<[A-Za-z!/?]")
 _TAG_END = re.compile(r">")
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
+# A diagram drawn by the site, placed by a line of its own: `{{ hand-map }}`. The drawing comes from a template
+# partial (DIAGRAMS), never from the article, and is put in after the body has been sanitised.
+DIAGRAM_LINE = re.compile(r"^ {0,3}\{\{ *([a-z][a-z0-9-]*) *\}\} *$")
+DIAGRAMS = {"hand-map": "partials/hand-map.html"}
+# Callouts: `!!! warning "Title"` (NHS warning callout) and `!!! info` (NHS inset text), through the admonition
+# extension; any other kind is refused with the line it is on.
+CALLOUT_LINE = re.compile(r"^ {0,3}!!! *([^ \t\"]*)")
+CALLOUTS = {"warning": "Important", "info": ""}  # kind -> heading shown when the writer gives none
+RenderTemplate = Callable[[str, Mapping[str, object]], str]
 
 
 @dataclass(frozen=True)
@@ -81,16 +92,96 @@ class _HealthPageExtension(Extension):
         super().__init__()
         self.numbers: dict[str, int] = {}
         self.counts: dict[str, int] = {}
+        self.diagram_tokens: list[str] = []  # filled before each page, one token per `{{ name }}` line
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.registerExtension(self)
         self.headings = _HeadingIds(md)
         md.treeprocessors.register(self.headings, "heading-ids", 5)  # after inline patterns (20), as toc does
+        md.treeprocessors.register(_Callouts(md), "callouts", 4)
+        md.treeprocessors.register(_Figures(md), "figures", 3)
+        # After fenced code (25) has set code aside, so a `{{ name }}` line inside code stays as it is.
+        md.preprocessors.register(_DiagramLines(md, self.diagram_tokens), "diagram-lines", 22)
         # Above links (160) and references (170) so `[^id]` is never read as a link; below code spans (190).
         md.inlinePatterns.register(_CitationProcessor(self), "source-citation", 175)
 
     def reset(self) -> None:
         self.counts = {}
+
+
+class _DiagramLines(Preprocessor):
+    """Each `{{ name }}` line becomes a paragraph holding a one-off token; the sanitised HTML gets the drawing."""
+
+    def __init__(self, md: markdown.Markdown, tokens: list[str]) -> None:
+        super().__init__(md)
+        self.tokens = tokens
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            if DIAGRAM_LINE.match(line) and len(self.tokens) > 0:
+                out.extend(["", self.tokens.pop(0), ""])
+            else:
+                out.append(line)
+        return out
+
+
+class _Callouts(Treeprocessor):
+    """Admonitions -> NHS-style callouts: a `note` with an accessible name, so colour is never the only cue."""
+
+    def run(self, root: ET.Element) -> None:
+        number = 0
+        for element in root.iter("div"):
+            classes = (element.get("class") or "").split()
+            if "admonition" not in classes:
+                continue
+            kind = next((c for c in classes if c in CALLOUTS), "info")
+            number += 1
+            element.attrib = {"class": f"callout callout-{kind}", "role": "note"}
+            first = element[0] if len(element) else None
+            title = None
+            if first is not None and first.tag == "p" and first.get("class") == "admonition-title":
+                title = first
+                if (first.text or "").strip() == kind.capitalize() and not len(first):  # the extension's default
+                    first.text = CALLOUTS[kind]
+                    if not first.text:  # inset text has no heading
+                        element.remove(first)
+                        title = None
+            elif CALLOUTS[kind]:
+                title = ET.Element("p")
+                title.text = CALLOUTS[kind]
+                element.insert(0, title)
+            if title is None:
+                element.set("aria-label", "Information")
+                continue
+            title.attrib = {"class": "callout-title", "id": f"callout-{number}"}
+            element.set("aria-labelledby", f"callout-{number}")
+
+
+class _Figures(Treeprocessor):
+    """A paragraph that starts with an image becomes a figure; the words after the image are its caption."""
+
+    def run(self, root: ET.Element) -> None:
+        for parent in list(root.iter()):  # a snapshot: the loop replaces paragraphs with figures
+            for index, child in enumerate(list(parent)):
+                if child.tag != "p" or (child.text or "").strip() or not len(child) or child[0].tag != "img":
+                    continue
+                image = child[0]
+                rest = list(child)[1:]
+                caption_text = (image.tail or "").lstrip() if rest else (image.tail or "").strip()
+                figure = ET.Element("figure")
+                figure.tail = child.tail
+                image.tail = None
+                image.set("loading", "lazy")
+                image.set("decoding", "async")
+                figure.append(image)
+                if caption_text or rest:
+                    caption = ET.SubElement(figure, "figcaption")
+                    caption.text = caption_text
+                    for element in rest:
+                        caption.append(element)
+                parent.remove(child)
+                parent.insert(index, figure)
 
 
 class _HeadingIds(Treeprocessor):
@@ -146,8 +237,15 @@ def _restore_stashed_text(text: str, md: markdown.Markdown) -> str:
 class BodyRenderer:
     """Reusable: one per process. Not thread-safe (Python-Markdown instances keep state)."""
 
-    def __init__(self, base_path: str, asset_urls: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        base_path: str,
+        asset_urls: Mapping[str, str] | None = None,
+        render_template: RenderTemplate | None = None,
+    ) -> None:
         self._extension = _HealthPageExtension()
+        self._render_template = render_template
+        self._secret = secrets.token_hex(16)  # content cannot guess it, so only `{{ name }}` lines become drawings
         self._md = markdown.Markdown(
             extensions=[
                 "tables",
@@ -155,6 +253,7 @@ class BodyRenderer:
                 "abbr",
                 "sane_lists",
                 "fenced_code",
+                "admonition",
                 self._extension,
             ],
             extension_configs={
@@ -168,8 +267,15 @@ class BodyRenderer:
         too_deep = _nesting_problem(body, shown_as, body_line) or _render_cost_problem(body, shown_as, body_line)
         if too_deep is not None:
             return too_deep
+        unknown = _callout_problem(body, shown_as, body_line)
+        if unknown is not None:
+            return unknown
+        drawings = self._diagrams(body, shown_as, body_line)
+        if isinstance(drawings, Problem):
+            return drawings
         self._md.reset()
         self._extension.numbers = numbers
+        self._extension.diagram_tokens[:] = list(drawings)
         try:
             html = self._md.convert(body)
         except RecursionError:
@@ -182,11 +288,52 @@ class BodyRenderer:
                 f"could not be rendered ({type(exc).__name__})",
                 "simplify unusual Markdown or HTML in this article",
             )
+        clean = self._sanitize(html)
+        for token, drawing in drawings.items():
+            clean = clean.replace(f"<p>{token}</p>", drawing)
         return RenderedBody(
-            html=self._sanitize(html),
+            html=clean,
             toc=tuple(self._extension.headings.entries),
             citations=tuple(sorted(self._extension.counts.items())),
         )
+
+    def _diagrams(self, body: str, shown_as: str, body_line: int) -> dict[str, str] | Problem:
+        """token -> the drawing's HTML, for each `{{ name }}` line outside code, in order."""
+        drawings: dict[str, str] = {}
+        for offset, line in enumerate(_without_fenced_code(body).split("\n")):
+            match = DIAGRAM_LINE.match(line)
+            if match is None:
+                continue
+            name = match.group(1)
+            template = DIAGRAMS.get(name)
+            if template is None or self._render_template is None:
+                known = ", ".join("{{ " + known + " }}" for known in sorted(DIAGRAMS))
+                return Problem(
+                    shown_as,
+                    body_line + offset,
+                    "",
+                    f"places a diagram called '{name}', which this site does not have",
+                    f"use one of: {known}, on a line of its own",
+                )
+            number = len(drawings) + 1
+            drawings[f"sitegen-diagram-{self._secret}-{number}"] = self._render_template(
+                template, {"id": f"{name}-{number}" if number > 1 else name}
+            )
+        return drawings
+
+
+def _callout_problem(body: str, shown_as: str, body_line: int) -> Problem | None:
+    for offset, line in enumerate(_without_fenced_code(body).split("\n")):
+        match = CALLOUT_LINE.match(line)
+        if match and match.group(1) not in CALLOUTS:
+            return Problem(
+                shown_as,
+                body_line + offset,
+                "",
+                f"starts a callout of a kind this site does not have ('{match.group(1)}')",
+                'write `!!! warning "Title"` for a warning or `!!! info` for inset text',
+            )
+    return None
 
 
 def _nesting_problem(body: str, shown_as: str, body_line: int) -> Problem | None:

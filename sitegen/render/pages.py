@@ -98,8 +98,9 @@ class ArticleRenderer:
     def __init__(self, settings: RenderSettings) -> None:
         self.settings = settings
         self.config = settings.config
-        self.body_renderer = BodyRenderer(self.config.base_path, dict(settings.asset_urls))
         self.templates = Templates(settings.templates_dir, dict(settings.asset_urls), settings.shown_root)
+        # Diagrams placed with `{{ name }}` lines are drawn from template partials (render/markdown.py).
+        self.body_renderer = BodyRenderer(self.config.base_path, dict(settings.asset_urls), self.templates.render)
         self.site_view = views.site_view(self.config)
         self.last_updated = {path: dt.date.fromisoformat(day) for path, day in settings.last_updated}
 

@@ -6,6 +6,7 @@ defaults also strip `id`, which would break the table of contents, so the allow-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 import nh3
@@ -15,17 +16,31 @@ from sitegen.render.urls import IMAGE_KINDS, LINK_KINDS, Kind, classify
 TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "kbd",
     "ul", "ol", "li", "dl", "dt", "dd", "a", "strong", "em", "b", "i", "s", "del", "ins", "mark", "small",
-    "sub", "sup", "abbr", "span", "figure", "figcaption", "img", "details", "summary",
+    "sub", "sup", "abbr", "span", "figure", "figcaption", "img", "details", "summary", "div",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
 }  # fmt: skip
 ATTRIBUTES = {
     "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "a": {"href", "title", "id", "aria-label"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "loading", "decoding"},
     "abbr": {"title"}, "ol": {"start"}, "li": {"id"}, "sup": {"id"},
+    "div": {"role", "aria-label", "aria-labelledby"}, "p": {"id"},
     "th": {"align", "colspan", "rowspan", "scope"}, "td": {"align", "colspan", "rowspan"},
 }  # fmt: skip
-CLASSES = {"sup": {"cite"}}
+CLASSES = {
+    "sup": {"cite"},
+    "div": {"callout", "callout-warning", "callout-info"},  # callouts (`!!! warning`, `!!! info`)
+    "p": {"callout-title"},
+}
+# Attribute values the callouts need; any other value is dropped.
+FIXED_VALUES = {
+    ("div", "role"): re.compile(r"note"),
+    ("div", "aria-label"): re.compile(r"Information"),
+    ("div", "aria-labelledby"): re.compile(r"callout-[0-9]+"),
+    ("p", "id"): re.compile(r"callout-[0-9]+"),
+    ("img", "loading"): re.compile(r"lazy"),
+    ("img", "decoding"): re.compile(r"async"),
+}
 ALLOWED_SCHEMES = ("https:", "mailto:", "tel:")
 URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 
@@ -46,6 +61,9 @@ def make_sanitizer(base_path: str, asset_urls: Mapping[str, str] | None = None) 
             return None
 
     def filtered_attribute(tag: str, attribute: str, value: str) -> str | None:
+        fixed = FIXED_VALUES.get((tag, attribute))
+        if fixed is not None:
+            return value if fixed.fullmatch(value) else None
         if (tag, attribute) not in URL_ATTRIBUTES:
             return value
         if tag == "img":

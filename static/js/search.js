@@ -1,12 +1,25 @@
 // Site search with Pagefind's index, which the build writes into /pagefind/. Runs entirely in the browser:
 // the query never leaves the page. Results are built with DOM methods, never innerHTML.
+// Each result links to the section that matched best (Pagefind's sub-results). Readers' words are widened with
+// rules/search-synonyms.yml (pagefind/synonyms.json): "paresthesia" also finds "paraesthesia".
 const list = document.getElementById("search-results");
 const status = document.getElementById("search-status");
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-input");
+const more = document.getElementById("search-more");
+const none = document.getElementById("search-none");
+const suggestions = document.getElementById("search-suggestions");
 const bundle = list.dataset.pagefind;
+const PAGE_SIZE = 10;
+// Words too common to be worth highlighting in an excerpt.
+const STOP_WORDS = new Set(("a an and are as at be but by can do for from has have how i if in into is it its " +
+  "me my no not of on or so than that the their them then there these they this to too up was we were what when " +
+  "which who why will with you your").split(" "));
 let pagefind = null;
+let extra = null;
 let latest = 0;
+let pending = [];
+let shown = 0;
 
 async function engine() {
   if (pagefind === null) {
@@ -16,59 +29,155 @@ async function engine() {
   return pagefind;
 }
 
+async function searchData() {
+  if (extra === null) {
+    try {
+      const response = await fetch(list.dataset.synonyms);
+      extra = response.ok ? await response.json() : {};
+    } catch {
+      extra = {};
+    }
+    addSuggestions(extra.suggestions || []);
+  }
+  return extra;
+}
+
+function addSuggestions(pages) {
+  const home = list.dataset.home.replace(/\/$/, "");
+  const known = new Set([...suggestions.querySelectorAll("a")].map((a) => a.getAttribute("href")));
+  const items = [];
+  for (const page of pages) {
+    const href = home + page.path;
+    if (known.has(href)) continue;
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = href;
+    link.textContent = page.title;
+    item.append(link);
+    items.push(item);
+  }
+  suggestions.prepend(...items);
+}
+
+function variants(query, groups) {
+  // The query, plus the query with each reader's phrase swapped for the other phrases of its group.
+  const words = query.toLowerCase();
+  const found = [words];
+  for (const group of groups || []) {
+    for (const phrase of group) {
+      const pattern = new RegExp(`(^|[^a-z0-9])${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=$|[^a-z0-9])`);
+      if (!pattern.test(words)) continue;
+      for (const other of group) {
+        if (other !== phrase) found.push(words.replace(pattern, `$1${other}`));
+      }
+    }
+  }
+  return [...new Set(found)];
+}
+
 function excerptNodes(excerpt) {
-  // Pagefind marks matched words with <mark>; keep those, treat everything else as text.
+  // Parse the whole excerpt once, so the spaces around <mark> are kept; copy only text and marks.
+  const body = new DOMParser().parseFromString(excerpt, "text/html").body;
   const nodes = [];
-  const parts = excerpt.split(/(<mark>.*?<\/mark>)/g);
-  for (const part of parts) {
-    const marked = part.match(/^<mark>(.*)<\/mark>$/);
-    const text = (marked ? marked[1] : part).replace(/<[^>]*>/g, "");
-    const decoded = new DOMParser().parseFromString(text, "text/html").documentElement.textContent;
-    if (marked) {
+  for (const node of body.childNodes) {
+    const text = node.textContent;
+    if (node.nodeName === "MARK" && !STOP_WORDS.has(text.trim().toLowerCase())) {
       const mark = document.createElement("mark");
-      mark.textContent = decoded;
+      mark.textContent = text;
       nodes.push(mark);
-    } else if (decoded) {
-      nodes.push(document.createTextNode(decoded));
+    } else if (text) {
+      nodes.push(document.createTextNode(text));
     }
   }
   return nodes;
 }
 
-function show(results, query) {
-  list.replaceChildren();
-  for (const result of results) {
-    const item = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = result.url;
-    link.textContent = result.meta.title || result.url;
-    const heading = document.createElement("h2");
-    heading.append(link);
-    const excerpt = document.createElement("p");
-    excerpt.append(...excerptNodes(result.excerpt || ""));
-    item.append(heading, excerpt);
-    list.append(item);
+function score(sub) {
+  const weighted = sub.weighted_locations || [];
+  return weighted.length ? weighted.reduce((sum, w) => sum + (w.balanced_score || w.weight || 1), 0)
+    : (sub.locations || []).length;
+}
+
+function bestSection(data) {
+  // The section that matched most; the page itself when the best match is above the first heading.
+  let best = null;
+  for (const sub of data.sub_results || []) {
+    if (best === null || score(sub) > score(best)) best = sub;
   }
-  const count = results.length;
-  status.textContent = count === 0
-    ? `No pages found for "${query}". Try a different word, or browse the topics.`
-    : `${count} ${count === 1 ? "page" : "pages"} found for "${query}".`;
+  return best;
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  const link = document.createElement("a");
+  const title = data.meta.title || data.url;
+  const section = bestSection(data);
+  const inSection = section !== null && section.url.includes("#") && section.title && section.title !== title;
+  link.href = inSection ? section.url : data.url;
+  link.append(title);
+  if (inSection) {
+    const part = document.createElement("span");
+    part.className = "search-section";
+    part.textContent = ` › ${section.title}`;
+    link.append(part);
+  }
+  const heading = document.createElement("h2");
+  heading.append(link);
+  const excerpt = document.createElement("p");
+  excerpt.append(...excerptNodes((inSection ? section.excerpt : data.excerpt) || ""));
+  item.append(heading, excerpt);
+  return item;
+}
+
+async function showMore(ticket, focusFirst) {
+  const next = pending.slice(shown, shown + PAGE_SIZE);
+  const pages = await Promise.all(next.map((result) => result.data()));
+  if (ticket !== latest) return;
+  const items = pages.map(resultItem);
+  list.append(...items);
+  shown += next.length;
+  more.hidden = shown >= pending.length;
+  if (focusFirst && items.length) items[0].querySelector("a").focus();
+}
+
+function report(query) {
+  const total = pending.length;
+  none.hidden = total !== 0;
+  status.textContent = total === 0
+    ? `No pages found for "${query}". Try fewer words, or another word for the same thing.`
+    : `${total} ${total === 1 ? "page" : "pages"} found for "${query}".` +
+      (total > PAGE_SIZE ? ` Showing the first ${PAGE_SIZE}.` : "");
 }
 
 async function run(query) {
   const ticket = ++latest;
   query = query.trim();
+  list.replaceChildren();
+  pending = [];
+  shown = 0;
+  more.hidden = true;
+  none.hidden = true;
   if (!query) {
-    list.replaceChildren();
     status.textContent = "Type a word or phrase, for example pins and needles.";
     return;
   }
   try {
-    const search = await (await engine()).search(query);
-    const results = await Promise.all(search.results.slice(0, 10).map((result) => result.data()));
-    if (ticket === latest) show(results, query);
+    const [search, data] = await Promise.all([engine(), searchData()]);
+    const searches = await Promise.all(variants(query, data.synonyms).map((words) => search.search(words)));
+    const byId = new Map();
+    for (const found of searches) {
+      for (const result of found.results) {
+        const seen = byId.get(result.id);
+        if (!seen || result.score > seen.score) byId.set(result.id, result);
+      }
+    }
+    if (ticket !== latest) return;
+    pending = [...byId.values()].sort((a, b) => b.score - a.score);
+    await showMore(ticket, false);
+    if (ticket === latest) report(query);
   } catch (error) {
     status.textContent = "Search is not working right now. You can browse the topics instead.";
+    none.hidden = false;
     console.warn(error);
   }
 }
@@ -80,6 +189,8 @@ form.addEventListener("submit", (event) => {
   history.replaceState(null, "", url);
   run(input.value);
 });
+
+more.addEventListener("click", () => showMore(latest, true));
 
 let timer = 0;
 input.addEventListener("input", () => {
