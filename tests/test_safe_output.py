@@ -120,6 +120,7 @@ NOT_OURS = (
         ("{home_link}", "is a symbolic link; choose a real folder"),
         ("{unmarked}", NOT_OURS),
         ("{outside}", "is outside the project; add --force if you really mean it"),
+        ("sentinel.txt", "is a file; choose a folder"),
     ],
 )
 def test_unsafe_output_folders_are_refused_before_any_deletion(project: Path, out: str, message: str) -> None:
