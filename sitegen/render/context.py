@@ -129,13 +129,19 @@ class ArticleContext(TypedDict):
     json_ld: Markup
 
 
+class ChoiceView(TypedDict):
+    text: str
+    url: str
+    emergency: bool
+
+
 class HomeContext(TypedDict):
     site: SiteView
+    chooser: list[ChoiceView]
     page: PageView | None
     body: Markup
     sources: list[SourceView]
     canonical_url: str
-    sections: list[TopicSection]
 
 
 class TopicSection(TypedDict):
