@@ -82,6 +82,7 @@ def test_home_page_title_chooser_and_no_repeated_links(built: Path) -> None:
     targets = re.findall(r'href="([^"]+)"', chooser)
     assert targets[:2] == ["/numb/emergency/", "/numb/emergency/#signs-of-a-stroke"]  # emergency signs first
     assert "/numb/#when-to-get-help" in targets  # a section the template makes is a valid target
+    assert 'class="topic-section"' not in html  # the chooser replaces the per-topic listings
     main = html[html.index("<main") : html.index("</main>")]
     for target in targets:
         assert main.count(f'href="{target}"') == 1, target

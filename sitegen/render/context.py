@@ -142,6 +142,7 @@ class HomeContext(TypedDict):
     body: Markup
     sources: list[SourceView]
     canonical_url: str
+    sections: list[TopicSection]  # shown only when site.yml has no chooser
 
 
 class TopicSection(TypedDict):

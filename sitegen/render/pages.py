@@ -227,6 +227,7 @@ def render_listings(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:
         "body": home_body,
         "sources": home_sources,
         "canonical_url": config.base_url,
+        "sections": sections,
     }
     outputs.append(_page("", templates.render("home.html", home)))
     not_found: NotFoundContext = {"site": site_view}
