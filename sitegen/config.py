@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sitegen.errors import Problem, SiteError
 from sitegen.fields import FieldReader
-from sitegen.model import FooterLink, Service, SiteConfig, Topic
+from sitegen.model import ChooserItem, FooterLink, Service, SiteConfig, Topic
 from sitegen.red_flags import load_red_flags
 from sitegen.source_file import read_yaml_file
 from sitegen.yaml_tree import Mapping, Node, Scalar
@@ -29,7 +29,9 @@ _KNOWN = (
     "duplicate_allowlist",
     "footer_links",
     "require_clinical_review",
+    "chooser",
 )
+_CHOOSER_LINK = r"([a-z0-9]+(-[a-z0-9]+)*/)*(#[a-z0-9]+([-_][a-z0-9]+)*)?"
 
 
 def load_config(path: Path, shown_as: str, base_url_override: str = "") -> SiteConfig:
@@ -69,6 +71,7 @@ def _read(fields: FieldReader, base_url_override: str) -> SiteConfig:
         ),
         footer_links=fields.items("footer_links", _footer_link, "a list of links with title and path"),
         require_clinical_review=fields.flag("require_clinical_review"),
+        chooser=fields.items("chooser", _chooser_item, "a list of choices with text and link"),
     )
 
 
@@ -105,6 +108,25 @@ def _footer_link(item: Node, fields: FieldReader, label: str) -> FooterLink | No
         path=link.pattern(
             "path", r"([a-z0-9]+(-[a-z0-9]+)*/)*", "a page's address inside the site, e.g. privacy/", True
         ),
+    )
+
+
+def _chooser_item(item: Node, fields: FieldReader, label: str) -> ChooserItem | None:
+    choice = fields.sub_reader(item, label, "a choice with text and link")
+    if choice is None:
+        return None
+    choice.reject_unknown(("text", "link", "emergency"))
+    link = choice.pattern(
+        "link", _CHOOSER_LINK, "a page's address inside the site, e.g. conditions/raynauds/#treatment", True
+    )
+    path, _, anchor = link.partition("#")
+    return ChooserItem(
+        text=choice.text("text", required=True, max_len=80),
+        path=path,
+        anchor=anchor,
+        emergency=choice.flag("emergency"),
+        file=fields.path,
+        line=item.line,
     )
 
 

@@ -29,6 +29,18 @@ URGENCIES = ("emergency", "urgent", "non_urgent")  # most to least urgent
 
 
 @dataclass(frozen=True)
+class ChooserItem:
+    """One answer to "Where is your numbness?" (site.yml `chooser:`): what the reader notices, and where to go."""
+
+    text: str  # what the reader notices, e.g. "Thumb and index finger tingle at night"
+    path: str  # a page inside the site, e.g. "conditions/carpal-tunnel-syndrome/" ("" is the home page)
+    anchor: str  # a heading's id on that page, or ""
+    emergency: bool  # shown first, in red, with the emergency number
+    file: str  # site.yml as editors see it, for error messages
+    line: int
+
+
+@dataclass(frozen=True)
 class RedFlag:
     """A warning sign with the one urgency the whole site gives it (rules/red-flags.yml)."""
 
@@ -56,6 +68,7 @@ class SiteConfig:
     footer_links: tuple[FooterLink, ...] = ()  # trust pages linked from every page's footer
     require_clinical_review: bool = False  # `check` fails (not warns) on pages no clinician has signed off
     red_flags: tuple[RedFlag, ...] = ()
+    chooser: tuple[ChooserItem, ...] = ()  # "Where is your numbness?" on the home page
 
     def red_flag(self, flag_id: str) -> RedFlag | None:
         return next((flag for flag in self.red_flags if flag.id == flag_id), None)

@@ -129,13 +129,20 @@ class ArticleContext(TypedDict):
     json_ld: Markup
 
 
+class ChoiceView(TypedDict):
+    text: str
+    url: str
+    emergency: bool
+
+
 class HomeContext(TypedDict):
     site: SiteView
+    chooser: list[ChoiceView]
     page: PageView | None
     body: Markup
     sources: list[SourceView]
     canonical_url: str
-    sections: list[TopicSection]
+    sections: list[TopicSection]  # shown only when site.yml has no chooser
 
 
 class TopicSection(TypedDict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -13,6 +13,7 @@ from sitegen import citations
 from sitegen.errors import Problem, SiteError
 from sitegen.model import Article, OutputFile, Site, SiteConfig
 from sitegen.render import views
+from sitegen.render.chooser import WHEN_TO_GET_HELP, chooser_views
 from sitegen.render.context import (
     ArticleContext,
     ArticleLink,
@@ -28,6 +29,7 @@ from sitegen.render.context import (
 )
 from sitegen.render.markdown import BodyRenderer, RenderedBody
 from sitegen.render.structured_data import article_json_ld
+from sitegen.render.tables import label_cells
 from sitegen.render.templates import Templates
 
 TOC_MIN_HEADINGS = 3
@@ -109,7 +111,19 @@ class ArticleRenderer:
         rendered = self.body_renderer.render(article.body, numbers, self.shown(article), article.body_line)
         if isinstance(rendered, Problem):
             raise SiteError([rendered])
-        return rendered, numbers
+        if article.meta.care is not None and any(entry.id == WHEN_TO_GET_HELP for entry in rendered.toc):
+            raise SiteError(
+                [
+                    Problem(
+                        self.shown(article),
+                        article.body_line,
+                        "",
+                        "has its own 'When to get help' heading, but the page already shows one above its care cards",
+                        "rename the heading, for example 'When to see a GP', or move its text into the care cards",
+                    )
+                ]
+            )
+        return replace(rendered, html=label_cells(rendered.html)), numbers
 
     def shown(self, article: Article) -> str:
         prefix = self.settings.content_dir_in_repo
@@ -150,6 +164,8 @@ class ArticleRenderer:
         toc: list[TocView] = [
             {"level": entry.level, "id": entry.id, "title": entry.title} for entry in rendered.toc if entry.level == 2
         ]
+        if article.meta.care is not None:  # the care cards sit under their own heading, first in the contents
+            toc = [{"level": 2, "id": WHEN_TO_GET_HELP, "title": "When to get help"}, *toc]
         context: ArticleContext = {
             "site": self.site_view,
             "page": views.page_view(
@@ -207,6 +223,7 @@ def render_listings(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:
         home_body, home_sources = Markup(rendered.html), renderer.source_views(home_article, rendered, numbers)
     home: HomeContext = {
         "site": site_view,
+        "chooser": chooser_views(config, site.articles, lambda a: (e.id for e in renderer.render_body(a)[0].toc)),
         "page": views.page_view(config, home_article, renderer.settings.content_dir_in_repo) if home_article else None,
         "body": home_body,
         "sources": home_sources,
