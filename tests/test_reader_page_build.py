@@ -122,3 +122,17 @@ def test_label_cells_escapes_headings_and_leaves_headless_tables_alone() -> None
     assert '<td align="left" data-label="Say &quot;this&quot; &amp; that">a</td>' in labelled
     assert "<td>b</td>" in labelled  # an empty heading gives no label
     assert label_cells("<table><tr><td>x</td></tr></table>") == "<table><tr><td>x</td></tr></table>"
+
+
+# What a reader on a phone downloads for one page: its HTML and the stylesheet (the search script loads only on the
+# search page). Measured on this fixture's symptom page, shaped like the longest real page, so a change to the
+# templates or the stylesheet that bloats every page fails here; the weight of the real pages, which depends on what
+# editors write, is reported by `python benchmarks/page_weight.py`.
+BUDGET_BYTES = 60 * 1024
+
+
+def test_a_long_page_with_its_stylesheet_is_under_the_weight_budget(built: Path) -> None:
+    stylesheet = next((built / "assets" / "css").glob("site.*.css")).stat().st_size
+    for page in ["index.html", "numb/index.html", "conditions/wrist/index.html"]:
+        weight = (built / page).stat().st_size + stylesheet
+        assert weight < BUDGET_BYTES, f"{page}: {weight} bytes"
