@@ -139,6 +139,7 @@ def _run_check(options: argparse.Namespace) -> int:
             only=frozenset(only) if only is not None else None,
             external_links=options.external_links,
             jobs=options.jobs,
+            changed_since=options.changed_since,
         ),
     )
     sys.stdout.write(render(result.problems, result.files, options.format))

@@ -177,7 +177,9 @@ def _replacement(
     return Address(parsed, key.line)
 
 
-def read_all_moves(files: Iterable[Path], content_dir: Path, shown_prefix: str) -> tuple[list[PageMoves], list[Problem]]:
+def read_all_moves(
+    files: Iterable[Path], content_dir: Path, shown_prefix: str
+) -> tuple[list[PageMoves], list[Problem]]:
     pages: list[PageMoves] = []
     problems: list[Problem] = []
     for path in files:
@@ -198,8 +200,9 @@ def plan_moves(
     """Redirects and retired pages for one build, and every redirect that cannot work.
 
     `built` holds the addresses of the pages this build writes (articles and the site's own pages such as
-    topics/), `reserved` the folders and files the build makes itself (topics/, search/, feed.xml...), `unpublished` the addresses of draft and in-review pages (for hints).
-    Old addresses of pages that are not built (drafts) wait until the page is published."""
+    topics/), `reserved` the folders and files the build makes itself (topics/, search/, feed.xml...),
+    `unpublished` the addresses of draft and in-review pages (for hints). Old addresses of pages that are not
+    built (drafts) wait until the page is published."""
     pages = sorted(pages, key=lambda page: page.source)
     problems: list[Problem] = []
     retired = []
@@ -249,7 +252,7 @@ def _collision(
             f"{old.shown} is the address of another page, so it cannot also lead here",
             "remove it from redirect_from, or move or retire the other page first",
         )
-    if any(old.path == item or old.path.startswith(item) and item.endswith("/") for item in reserved):
+    if any(old.path == item or (item.endswith("/") and old.path.startswith(item)) for item in reserved):
         return problem(f"{old.shown} is one of the site's own addresses", "remove it from redirect_from")
     twin = redirects.get(old.path)
     if twin is not None:
