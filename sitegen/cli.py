@@ -177,7 +177,12 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     _add_site_options(command)
     command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     command.add_argument("--port", type=int, help=f"port (default: {DEFAULT_PORT}, or the next free one)")
-    command.add_argument("--drafts", action="store_true", help="also show draft and in-review pages")
+    command.add_argument(
+        "--drafts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show draft and in-review pages, each marked as a draft (the default; --no-drafts hides them)",
+    )
     command.add_argument("--open", action="store_true", help="open the preview in the web browser")
     command.add_argument("--search", action="store_true", help="also build the search index (slow on big sites)")
     command.set_defaults(run=_run_serve)
