@@ -163,7 +163,8 @@ def _add_new_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def _run_new(options: argparse.Namespace) -> int:
     path = write_new_article(_paths(options), NewArticle(options.title, options.type, options.folder, options.topic))
-    print(f"Wrote {path}: replace every TODO, then run `python build.py check`.")
+    print(f"Wrote {path} as a draft (`make preview` shows it, marked as a draft).")
+    print("Replace every TODO, then run `make check` (or .venv/bin/python build.py check).")
     return EXIT_OK
 
 

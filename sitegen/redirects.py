@@ -247,13 +247,13 @@ def _collision(
 
     if old.path == page.url_path:
         return problem(f"{old.shown} is this page's own address", "remove it from redirect_from")
+    if any(old.path == item or (item.endswith("/") and old.path.startswith(item)) for item in reserved):
+        return problem(f"{old.shown} is one of the site's own addresses", "remove it from redirect_from")
     if old.path in taken:
         return problem(
             f"{old.shown} is the address of another page, so it cannot also lead here",
             "remove it from redirect_from, or move or retire the other page first",
         )
-    if any(old.path == item or (item.endswith("/") and old.path.startswith(item)) for item in reserved):
-        return problem(f"{old.shown} is one of the site's own addresses", "remove it from redirect_from")
     twin = redirects.get(old.path)
     if twin is not None:
         return problem(
@@ -281,7 +281,7 @@ def redirects_file(plan: Plan, config: SiteConfig) -> OutputFile:
     """`/old/ /new/ 301` per line. Cloudflare Pages follows these before its files; Netlify serves the static
     redirect page at the old address instead (its rules do not shadow an existing file), which also works."""
     lines = [f"{config.base_path}{r.old.path} {config.base_path}{r.new} 301" for r in plan.redirects]
-    return OutputFile(REDIRECTS_FILE, ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
+    return OutputFile(REDIRECTS_FILE, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def render_moves(plan: Plan, templates: Templates, config: SiteConfig, titles: Mapping[str, str]) -> list[OutputFile]:
@@ -308,7 +308,8 @@ def render_moves(plan: Plan, templates: Templates, config: SiteConfig, titles: M
             "replacement_title": titles.get(replacement, "") if replacement is not None else "",
         }
         outputs.append(OutputFile(page.url_path + "index.html", templates.render("retired.html", context).encode()))
-    outputs.append(redirects_file(plan, config))
+    if plan.redirects:  # a site with no moved pages writes no _redirects file
+        outputs.append(redirects_file(plan, config))
     return outputs
 
 
