@@ -75,6 +75,7 @@ class BuildResult:
     warnings: list[Problem]
     site: Site  # what was built, for the preview's incremental rebuilds
     render_settings: RenderSettings
+    moves: Plan | None = None  # redirects and retired pages written (the preview rebuilds in full when they change)
 
 
 def build_date() -> dt.date:
@@ -233,6 +234,7 @@ def build_site(
         history_warnings + warnings,
         loaded.site,
         setup.render,
+        moves,
     )
 
 

@@ -80,3 +80,18 @@ def test_preview_shows_drafts_marked_as_drafts_unless_told_not_to(project: Path)
         assert hidden.get("/guides/draft-page/")[0] == 404
     finally:
         hidden.stop()
+
+
+def test_preview_writes_and_removes_redirects_as_pages_move(project: Path) -> None:
+    preview = Preview(project)
+    page = project / "content" / "numb-hands.md"
+    original = page.read_text()
+    try:
+        assert preview.get("/old-hands/")[0] == 404
+        page.write_text(original.replace("status: published\n", "status: published\nredirect_from: [/old-hands/]\n"))
+        body = preview.wait_for_text("/old-hands/", "This page has moved")
+        assert '<meta http-equiv="refresh" content="0; url=/numb-hands/">' in body
+        page.write_text(original)  # the old address is given up again: its redirect page goes
+        preview.wait_until(lambda: preview.get("/old-hands/")[0] == 404, "/old-hands/ gone")
+    finally:
+        preview.stop()
