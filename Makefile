@@ -1,9 +1,10 @@
-# Two entry points for a fresh clone: `make preview` (set up, build, preview) and `make test`.
+# Entry points for a fresh clone: `make preview` (set up, build, preview with drafts), `make check`,
+# `make new TITLE="..." TYPE=condition`, `make hooks` and `make test`. Each sets up .venv first and runs inside it.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup site preview serve browser tools test golden bench lighthouse clean
+.PHONY: setup site preview serve check new hooks browser tools test golden bench lighthouse clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,23 @@ preview: site
 	$(BIN)/python build.py serve
 
 serve: preview
+
+# `make check` checks the whole site; `make check FILES="content/x.md"` reports only those files' own problems;
+# `make check SINCE=origin/main` only the files changed since that commit (as the pull request does).
+check: setup
+	$(BIN)/python build.py check $(if $(SINCE),--changed-since $(SINCE)) $(FILES)
+
+# `make new TITLE="Carpal tunnel syndrome" TYPE=condition FOLDER=conditions` starts a draft page.
+TYPE ?= condition
+new: setup
+	@[ -n "$(TITLE)" ] || { echo 'make new: say the title, e.g. make new TITLE="Carpal tunnel syndrome" TYPE=condition FOLDER=conditions' >&2; exit 2; }
+	$(BIN)/python build.py new "$(TITLE)" --type "$(TYPE)" $(if $(FOLDER),--folder "$(FOLDER)")
+
+# Git hooks from .pre-commit-config.yaml; the hooks call .venv/bin/ruff and .venv/bin/python, so they work
+# without activating the virtual environment.
+hooks: setup
+	$(BIN)/python -m pip install --quiet 'pre-commit>=4'
+	$(BIN)/pre-commit install
 
 # Browser tests use Debian's chromium package (Playwright's own browser download is not used).
 browser:

@@ -147,6 +147,7 @@ def _run_check(options: argparse.Namespace) -> int:
             only=frozenset(only) if only is not None else None,
             external_links=options.external_links,
             jobs=options.jobs,
+            changed_since=options.changed_since,
         ),
     )
     sys.stdout.write(render(result.problems, result.files, options.format))
@@ -170,7 +171,8 @@ def _add_new_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def _run_new(options: argparse.Namespace) -> int:
     path = write_new_article(_paths(options), NewArticle(options.title, options.type, options.folder, options.topic))
-    print(f"Wrote {path}: replace every TODO, then run `python build.py check`.")
+    print(f"Wrote {path} as a draft (`make preview` shows it, marked as a draft).")
+    print("Replace every TODO, then run `make check` (or .venv/bin/python build.py check).")
     return EXIT_OK
 
 
@@ -184,7 +186,12 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     _add_site_options(command)
     command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     command.add_argument("--port", type=int, help=f"port (default: {DEFAULT_PORT}, or the next free one)")
-    command.add_argument("--drafts", action="store_true", help="also show draft and in-review pages")
+    command.add_argument(
+        "--drafts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show draft and in-review pages, each marked as a draft (the default; --no-drafts hides them)",
+    )
     command.add_argument("--open", action="store_true", help="open the preview in the web browser")
     command.add_argument("--search", action="store_true", help="also build the search index (slow on big sites)")
     command.set_defaults(run=_run_serve)

@@ -16,6 +16,7 @@ from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.gitinfo import is_shallow, last_commit_dates, repository_root
 from sitegen.model import Article, Site, SiteConfig
+from sitegen.redirects import Plan, plan_moves, read_all_moves, render_moves, reserved_addresses, site_addresses
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
@@ -74,6 +75,7 @@ class BuildResult:
     warnings: list[Problem]
     site: Site  # what was built, for the preview's incremental rebuilds
     render_settings: RenderSettings
+    moves: Plan | None = None  # redirects and retired pages written (the preview rebuilds in full when they change)
 
 
 def build_date() -> dt.date:
@@ -209,9 +211,11 @@ def build_site(
         )
         with Workers(setup, options.jobs, len(files), options.start_method) as workers:
             loaded = load_site(paths, config, files, workers, file_problems)
+            moves = plan_site_moves(paths, files, loaded.site)
             if on_loaded is not None:
                 on_loaded(loaded.site, setup.render, assets)
             pages, warnings = _render_all(loaded, workers, staging.path, progress)
+            _write_moves(moves, loaded.site, workers, staging.path)
         for asset in assets:
             copy_file(staging.path, asset.source, asset.output_path)
         if options.search:
@@ -231,7 +235,24 @@ def build_site(
         history_warnings + warnings,
         loaded.site,
         setup.render,
+        moves,
     )
+
+
+def plan_site_moves(paths: Paths, files: list[Path], site: Site) -> Plan:
+    """Redirects for the pages this build writes, and retired pages; SiteError when one cannot work."""
+    pages, problems = read_all_moves(files, paths.content_dir, paths.shown(paths.content_dir))
+    built = site_addresses(site.config, (article.url_path for article in site.articles))
+    plan, plan_problems = plan_moves(pages, built, reserved_addresses(RESERVED_URL_DIRS))
+    if problems or plan_problems:
+        raise SiteError(problems + plan_problems)
+    return plan
+
+
+def _write_moves(plan: Plan, site: Site, workers: Workers, stage: Path) -> None:
+    titles = {article.url_path: article.meta.title for article in site.articles}
+    for output in render_moves(plan, workers.local.renderer.templates, site.config, titles):
+        write_file(stage, output)
 
 
 def _render_all(

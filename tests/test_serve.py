@@ -428,7 +428,9 @@ def test_after_a_sequence_of_edits_the_preview_equals_a_fresh_build(project: Pat
             while len(server.builds()) < number:
                 server.next_build()
         fresh = tmp_path / "fresh"
-        options = BuildOptions(base_url=f"http://127.0.0.1:{server.port}/", force=True, hash_assets=False, search=False)
+        options = BuildOptions(
+            base_url=f"http://127.0.0.1:{server.port}/", drafts=True, force=True, hash_assets=False, search=False
+        )
         build_site(Paths.for_project(project, out=fresh), options)
         assert tree(served) == tree(fresh)
     finally:

@@ -109,5 +109,5 @@ def test_pre_commit_configuration_runs_ruff_and_check() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert {"ruff", "ruff-format", "content-check"} <= set(hooks)
-    assert hooks["content-check"]["entry"].startswith("python build.py check")
+    assert hooks["content-check"]["entry"].startswith(".venv/bin/python build.py check")
     assert shutil.which("git") is not None

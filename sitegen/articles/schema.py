@@ -40,6 +40,7 @@ FIELDS = (
     "aliases", "about", "care", "authors", "reviewers", "clinical_review", "date_published",
     "last_reviewed", "next_review_due", "sources", "related", "changes", "readability_waiver", "image",
     "imported_from",
+    "redirect_from",  # read by sitegen/redirects.py
 )  # fmt: skip
 MAX_REVIEW_INTERVAL_DAYS = 3 * 365 + 1
 _MARKUP = re.compile(r"[<>*_`\[\]#]")

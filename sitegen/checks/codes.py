@@ -45,6 +45,9 @@ CODES: dict[str, CheckCode] = {
         CheckCode("PHONE001", "phone number written into the text"),
         CheckCode("ESC001", "leftover escape code from copied text"),
         CheckCode("TEXT001", "invisible or direction-changing character"),
+        CheckCode("MOVE001", "page removed or moved with nothing at its old address", site_wide=True),
+        CheckCode("MOVE002", "redirect to a page that does not exist", site_wide=True),
+        CheckCode("MOVE003", "old address that a real page uses", site_wide=True),
     )
 }
 DEFAULT_CODE = "FM001"

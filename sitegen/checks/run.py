@@ -18,6 +18,7 @@ from sitegen.checks.duplicates import duplicates_across_articles
 from sitegen.checks.external import unreachable_sources
 from sitegen.checks.invisible import invisible_characters
 from sitegen.checks.links import broken_links
+from sitegen.checks.moves import move_problems
 from sitegen.checks.page import (
     Claim,
     PageFacts,
@@ -30,7 +31,7 @@ from sitegen.checks.triage import care_card_problems, triage_problems
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError, display_path
 from sitegen.model import Article, SiteConfig
-from sitegen.pipeline import Paths, build_date, reserved_url_problems
+from sitegen.pipeline import RESERVED_URL_DIRS, Paths, build_date, reserved_url_problems
 from sitegen.render.pages import ArticleRenderer, RenderSettings
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
 from sitegen.search_index import SYNONYMS_FILE, read_synonyms
@@ -45,6 +46,7 @@ class CheckOptions:
     only: frozenset[str] | None = None  # per-file checks only for these paths (as shown); site-wide ones always
     external_links: bool = False
     jobs: int = 0
+    changed_since: str | None = None  # moved pages are compared with this commit (HEAD when None)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,17 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
         if facts is not None:
             pages.append(facts)
     problems.extend(broken_links(pages, generated_pages(config)))
+    problems.extend(
+        move_problems(
+            paths.project_root,
+            paths.content_dir,
+            files,
+            articles,
+            config,
+            RESERVED_URL_DIRS,
+            options.changed_since,
+        )
+    )
     if options.external_links:
         problems.extend(unreachable_sources(shown_articles))
     return problems, len(files)

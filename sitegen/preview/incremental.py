@@ -20,6 +20,7 @@ from sitegen.checks.article import check_article
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, OutputFile, Site
 from sitegen.pipeline import BuildOptions, BuildResult, EarlyHook, Paths, build_site
+from sitegen.redirects import read_page_moves
 from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
 from sitegen.writer import MARKER, MARKER_TEXT, make_folders_below, write_file
@@ -62,6 +63,7 @@ class LiveSite:
         self.articles: dict[str, Article] = {}
         self.plans: dict[str, Neighbours] = {}
         self._early: _EarlyPages | None = None
+        self.moving: set[str] = set()  # files (as shown) whose redirects or retired page the last full build wrote
 
     def full(self, on_loaded: EarlyHook | None = None) -> BuildResult:
         result = build_site(self.paths, self.options, on_loaded=on_loaded)
@@ -69,6 +71,9 @@ class LiveSite:
         self.renderer = ArticleRenderer(result.render_settings)
         self.articles = {article.source_path: article for article in result.site.articles}
         self.plans = plan_neighbours(result.site)
+        moves = result.moves
+        if moves is not None:
+            self.moving = {r.source for r in moves.redirects} | {page.source for page in moves.retired}
         return result
 
     def serve_early(self, site: Site, settings: RenderSettings, assets: list[Asset]) -> None:
@@ -125,7 +130,7 @@ class LiveSite:
 
     def _needs_full(self, path: Path) -> bool:
         if path.is_relative_to(self.paths.content_dir):
-            return False
+            return self._moves_page(path)
         if path.is_relative_to(self.paths.templates_dir):
             # Templates used only by the site-wide pages; article pages use the others (and base.html).
             return path.relative_to(self.paths.templates_dir).as_posix() not in SITE_PAGE_TEMPLATES
@@ -133,6 +138,13 @@ class LiveSite:
             target = self.paths.out_dir / "assets" / path.relative_to(self.paths.static_dir)
             return not (path.is_file() and target.is_file())  # an added or removed asset changes asset()
         return True  # templates, site.yml, rules/red-flags.yml
+
+    def _moves_page(self, path: Path) -> bool:
+        """A page that declares (or declared) old addresses or is retired: its redirect pages, its "removed" page
+        and `_redirects` are site-wide, so a full build writes them."""
+        shown = display_path(path.resolve(), self.paths.project_root.resolve())
+        declares = path.suffix == ".md" and path.is_file() and read_page_moves(path, self.paths.content_dir, shown)[0]
+        return shown in self.moving or bool(declares)
 
     def _rerender_site_pages(self) -> int:
         """A template of the home, topic, 404, sitemap, feed or robots page changed: render those again."""

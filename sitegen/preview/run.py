@@ -37,7 +37,7 @@ PORTS_TO_TRY = 20
 class ServeOptions:
     host: str = "127.0.0.1"
     port: int | None = None  # None: DEFAULT_PORT, or the next free one
-    drafts: bool = False
+    drafts: bool = True  # the preview shows draft and in-review pages, each with a "Draft" banner
     open_browser: bool = False
     # Pagefind re-indexes the whole site (about 20 s and 3 GB at 10,000 pages), so the preview leaves it out
     # unless asked; saves never refresh it.
@@ -97,6 +97,8 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
         for number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(number, lambda *_: loop.add_callback_from_signal(loop.stop))
         say(f"Previewing on {address} (Ctrl-C to stop)")
+        if options.drafts:
+            say("Draft and in-review pages are shown, each with a 'Draft' banner (--no-drafts hides them).")
         if options.open_browser:
             threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
         loop.start()
