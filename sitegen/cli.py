@@ -18,6 +18,7 @@ from sitegen.new_article import NewArticle, write_new_article
 from sitegen.pipeline import BuildOptions, Paths, build_site
 from sitegen.preview.run import DEFAULT_PORT, ServeOptions, serve
 from sitegen.progress import Counter
+from sitegen.render.relative_links import make_links_relative
 from sitegen.writer import OutputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="allow an output folder outside the project")
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster; search page empty)")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
+    build.add_argument(
+        "--relative-links",
+        action="store_true",
+        help="make every internal link relative, so the site opens by double-clicking index.html (no server)",
+    )
     build.set_defaults(run=_run_build)
     _add_import_command(commands)
     _add_check_command(commands)
@@ -273,6 +279,8 @@ def _run_build(options: argparse.Namespace) -> int:
         )
     finally:
         counter.finish()
+    if options.relative_links:
+        make_links_relative(_paths(options).out_dir, result.site.config.base_path)
     print_problems(result.warnings)
     print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s into {result.out_dir}/")
     return EXIT_OK

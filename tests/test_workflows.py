@@ -46,44 +46,101 @@ def test_workflows_match_the_github_schema(tmp_path: Path) -> None:
     assert validate(broken).returncode != 0, "the schema check must reject a broken workflow"
 
 
+CURRENT_ACTIONS = {
+    # Current majors, all on Node 24 (checked against each action's releases in November 2026).
+    "actions/checkout": "v6",
+    "actions/setup-python": "v6",
+    "actions/upload-artifact": "v7",
+    "actions/configure-pages": "v6",
+    "actions/upload-pages-artifact": "v5",
+    "actions/deploy-pages": "v5",
+}
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml", "weekly.yml"])
+def test_every_action_is_on_its_current_major_version(name: str) -> None:
+    for step in steps(load(name)):
+        if "uses" in step:
+            action, version = step["uses"].split("@")
+            assert CURRENT_ACTIONS.get(action) == version, step["uses"]
+
+
+def job_runs(job: dict[str, Any]) -> str:
+    return "\n".join(step.get("run", "") for step in job["steps"])
+
+
 def test_pull_requests_run_read_only_without_secrets() -> None:
     workflow = load("pull-request.yml")
     assert workflow["on"] == {"pull_request": None}
     assert workflow["permissions"] == {"contents": "read"}
+    assert all("permissions" not in job for job in workflow["jobs"].values())
     code = "\n".join(
         line for line in (WORKFLOWS / "pull-request.yml").read_text().splitlines() if not line.startswith("#")
     )
-    assert "secrets." not in code and "pull_request_target" not in code
-    names = [step.get("run", "") for step in steps(workflow)]
-    assert any("pip-audit" in run for run in names)
-    assert any("check --format github" in run for run in names)
-    assert any(run.startswith("make test") for run in names)
-    assert any("python build.py" in run and "check" not in run for run in names)
-    uses = [step.get("uses", "") for step in steps(workflow)]
-    assert "actions/upload-artifact@v4" in uses
-    assert any("GITHUB_STEP_SUMMARY" in run and "ci_summary" in run for run in names)
-    checkout = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/checkout"))
-    assert checkout["with"]["persist-credentials"] is False and checkout["with"]["fetch-depth"] == 0
+    assert "secrets." not in code and "pull_request_target" not in code and "always()" not in code
+    for step in steps(workflow):
+        if step.get("uses", "").startswith("actions/checkout"):
+            assert step["with"]["persist-credentials"] is False and step["with"]["fetch-depth"] == 0
 
 
-def test_deploys_only_from_main_to_pages() -> None:
+def test_the_content_job_waits_for_nothing_and_fails_last() -> None:
+    """The editor's job: no tests, no audit, no dependency on another job; the failing step is the last one."""
+    jobs = load("pull-request.yml")["jobs"]
+    content = jobs["content"]
+    assert "needs" not in content and "if" not in content
+    runs = job_runs(content)
+    assert "make test" not in runs and "pip-audit" not in runs
+    assert "--changed-since" in runs and "--format github" in runs and "--drafts --relative-links" in runs
+    names = [step["name"] for step in content["steps"]]
+    check = next(step for step in content["steps"] if step.get("id") == "check")
+    assert check["continue-on-error"] is True
+    summary = next(step for step in content["steps"] if "ci_summary" in step.get("run", ""))
+    assert summary["if"] == "${{ !cancelled() }}" and "GITHUB_STEP_SUMMARY" in summary["run"]
+    assert names[-1].startswith("Fail if") and "exit 1" in content["steps"][-1]["run"]
+    upload = next(step["name"] for step in content["steps"] if step.get("uses", "").startswith("actions/upload"))
+    assert names.index(summary["name"]) > names.index(upload)
+
+
+def test_the_developers_job_runs_only_for_code_and_audits_the_projects_own_dependencies() -> None:
+    jobs = load("pull-request.yml")["jobs"]
+    assert jobs["code"]["needs"] == "changes" and jobs["code"]["if"] == "needs.changes.outputs.code == 'true'"
+    runs = job_runs(jobs["code"])
+    assert "make test PYTHON=python" in runs
+    audit = next(step["run"] for step in jobs["code"]["steps"] if "pip-audit" in step.get("run", ""))
+    assert ".venv/bin/python -m pip list --format=freeze --exclude-editable" in audit
+    assert "--requirement" in audit and "--no-deps --disable-pip" in audit  # audits .venv's pins, installs nothing
+
+
+def test_deploys_only_from_main_and_only_the_deploy_job_can_publish() -> None:
     workflow = load("deploy.yml")
     assert workflow["on"]["push"] == {"branches": ["main"]}
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert jobs["overdue-reviews"]["permissions"] == {"contents": "read", "issues": "write"}
+    writers = [name for name, job in jobs.items() if "write" in job["permissions"].get("pages", "")]
+    assert writers == ["deploy"] and [n for n, j in jobs.items() if "id-token" in j["permissions"]] == ["deploy"]
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert workflow["env"]["TZ"]
     uses = [step.get("uses", "") for step in steps(workflow)]
-    assert uses.index("actions/upload-pages-artifact@v3") < uses.index("actions/deploy-pages@v4")
-    checkout = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/checkout"))
+    assert uses.index("actions/upload-pages-artifact@v5") < uses.index("actions/deploy-pages@v5")
+    checkout = next(step for step in jobs["build"]["steps"] if step.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
-    assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
 
 
-def test_weekly_job_checks_sources_and_fails_loudly() -> None:
+def test_weekly_job_opens_an_issue_and_keeps_itself_enabled() -> None:
     workflow = load("weekly.yml")
-    assert "schedule" in workflow["on"] and workflow["permissions"] == {"contents": "read"}
-    (run,) = [step["run"] for step in steps(workflow) if "run" in step and "build.py check" in step["run"]]
-    assert "--external-links" in run and 'exit "$status"' in run
+    assert "schedule" in workflow["on"] and workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["sources-and-reviews"]["permissions"] == {"contents": "read", "issues": "write"}
+    assert jobs["keep-enabled"]["permissions"] == {"actions": "write"}
+    runs = job_runs(jobs["sources-and-reviews"])
+    assert "--external-links" in runs and "tell-editors.sh" in runs
+    assert "SRC004" in runs and "REV001" in runs and "REV002" in runs
+    assert "actions/workflows/weekly.yml/enable" in job_runs(jobs["keep-enabled"])
+    assert "60 days" in (WORKFLOWS / "weekly.yml").read_text()
 
 
 @pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml", "weekly.yml"])
@@ -93,16 +150,86 @@ def test_no_expression_is_pasted_into_a_shell_script(name: str) -> None:
         assert not re.search(r"\$\{\{", step.get("run", "")), step
 
 
-def test_the_summary_lists_changed_pages_and_problems() -> None:
+def problem(path: str, severity: str = "error", line: int = 3, **extra: object) -> dict[str, object]:
+    return {"path": path, "line": line, "severity": severity, "code": "FM001", "field": "summary",
+            "message": "x | y", "hint": "fix", **extra}  # fmt: skip
+
+
+def test_the_summary_links_changed_pages_and_lists_only_their_problems_by_field() -> None:
     from sitegen.ci_summary import summary
 
-    problems: list[dict[str, object]] = [
-        {"path": "content/a.md", "line": 3, "severity": "error", "code": "FM001", "message": "x | y", "hint": "fix"}
+    data: dict[str, object] = {
+        "problems": [
+            problem("content/numbness-in-hands/index.md", "warning", 9),
+            problem("content/numbness-in-hands/index.md", "error", 12),
+            problem("content/other.md"),
+        ]
+    }
+    changed = ["content/numbness-in-hands/index.md", "README.md"]
+    text = summary(changed, data, "https://deploy-preview-3--x.netlify.app/", "https://example.org/zip")
+    link = "[`/numbness-in-hands/`](https://deploy-preview-3--x.netlify.app/numbness-in-hands/)"
+    assert f"| {link} | `content/numbness-in-hands/index.md` | `numbness-in-hands/index.html` |" in text
+    rows = [line for line in text.splitlines() if line.startswith("| `content/")]
+    assert rows == [
+        "| `content/numbness-in-hands/index.md:12` | FM001 | **error**: summary: x \\| y | fix |",
+        "| `content/numbness-in-hands/index.md:9` | FM001 | warning: summary: x \\| y | fix |",
     ]
-    text = summary(["content/numbness-in-hands/index.md", "README.md"], problems, "https://example.org/run/1")
-    assert "| `/numbness-in-hands/` | `content/numbness-in-hands/index.md` | `numbness-in-hands/index.html` |" in text
-    assert "| `content/a.md:3` | FM001 | **error**: x \\| y | fix |" in text
-    assert "README.md" not in text
+    assert "1 more problem in files this pull request does not change" in text
+    assert "README.md" not in text and "more not shown" not in text
+    assert "[site preview zip](https://example.org/zip)" in text
+
+
+def test_the_summary_says_when_annotations_are_cut_off() -> None:
+    from sitegen.ci_summary import summary
+
+    errors = [problem("content/a.md", line=n) for n in range(1, 13)]
+    warnings = [problem("content/a.md", "warning", line=n) for n in range(1, 4)]
+    text = summary(["content/a.md"], {"problems": errors + warnings})
+    assert "GitHub shows at most 10 errors and 10 warnings beside the changed lines: 2 more not shown there." in text
+    assert "more not shown" not in summary(["content/a.md"], {"problems": errors[:10] + warnings})
+
+
+def test_the_summary_survives_a_missing_check_json_and_a_missing_preview(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "sitegen.ci_summary", "--check-json", str(tmp_path / "check.json")]
+    result = subprocess.run(
+        [*command, "--changed-since", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "The content check did not finish" in result.stdout and result.stderr == ""
+    (tmp_path / "check.json").write_text('{"problems": [')  # cut off half-way
+    half = subprocess.run(
+        [*command, "--changed-since", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert half.returncode == 0 and "The content check did not finish" in half.stdout
+
+
+def test_the_summary_marks_removed_pages_and_says_when_there_is_no_zip() -> None:
+    from sitegen.ci_summary import summary
+
+    text = summary(["content/gone-for-good.md"], {"problems": []}, "https://p.example/", "")
+    assert "| `/gone-for-good/` (removed) | `content/gone-for-good.md` | — |" in text
+    assert "The site preview zip was not uploaded" in text
+    assert "No problems in the files this pull request changes." in text
+
+
+def test_codeowners_send_content_and_rules_to_clinical_reviewers_only() -> None:
+    rules = []
+    for line in (REPO / ".github" / "CODEOWNERS").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, *names = line.split()
+            rules.append((pattern, names))
+
+    def owners(path: str) -> list[str]:  # the last matching line wins
+        found: list[str] = []
+        for pattern, names in rules:
+            if pattern == "*" or path.startswith(pattern.lstrip("/")) or path == pattern.lstrip("/"):
+                found = names
+        return found
+
+    clinical = ["@example-org/clinical-reviewers"]
+    assert owners("content/numbness-in-hands/index.md") == clinical
+    assert owners("rules/red-flags.yml") == clinical
+    assert owners("sitegen/cli.py") == ["@example-org/site-engineers"]
 
 
 def test_pre_commit_configuration_runs_ruff_and_check() -> None:
