@@ -140,6 +140,9 @@ def _run_check(options: argparse.Namespace) -> int:
     root = paths.project_root.resolve()
     only: set[str] | None = None
     if options.files:
+        for path in options.files:
+            if not path.exists():
+                raise UsageError(f"{path}: there is no such file; check the file name and its folder")
         only = {display_path(path.resolve(), root) for path in options.files}
     if options.changed_since:
         changed = changed_files(root, options.changed_since)

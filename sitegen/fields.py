@@ -18,21 +18,74 @@ from sitegen.yaml_tree import Mapping, Node, Scalar, Sequence
 T = TypeVar("T")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What one entry of a list is called in messages ("the 2nd reviewer"); other lists say "the 2nd entry in x".
+_ENTRY_NAMES = {
+    "sources": "source",
+    "reviewers": "reviewer",
+    "authors": "author",
+    "changes": "change",
+    "related": "related page",
+    "topics": "topic",
+    "aliases": "alias",
+    "publishers": "publisher",
+    "footer_links": "footer link",
+    "duplicate_allowlist": "paragraph hash",
+    "emergency": "sign",
+    "urgent": "sign",
+    "non_urgent": "sign",
+    "codes": "code",
+    "causes": "cause",
+    "symptoms": "symptom",
+    "treatments": "treatment",
+    "risk_factors": "risk factor",
+    "tests": "test",
+    "specialty": "specialty",
+    "match": "pattern",
+}
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ..."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def suggestion(value: str, known: Iterable[str], cutoff: float = 0.6) -> str:
+    """The known value closest to `value` (ignoring case), or "" when none is close."""
+    known = list(known)
+    folded = {item.casefold(): item for item in known}
+    if value.casefold() in folded:
+        return folded[value.casefold()]
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=cutoff)
+    return folded[close[0]] if close else ""
 
 
 class FieldReader:
     """Reads one mapping. Every accessor returns a usable default and records a Problem on error."""
 
-    def __init__(self, node: Mapping, path: str, problems: list[Problem], prefix: str = "") -> None:
+    def __init__(self, node: Mapping, path: str, problems: list[Problem], prefix: str = "", owner: str = "") -> None:
         self.node = node
         self.path = path
         self.problems = problems
-        self.prefix = prefix
+        self.prefix = prefix  # "care." for the fields of a mapping
+        self.owner = owner  # "the 10th source" for the fields of a list entry
         self._values = {key.value: (key, value) for key, value in node.items}
 
     # ----- bookkeeping
     def error(self, line: int, name: str, message: str, hint: str = "", code: str = "") -> None:
-        self.problems.append(Problem(self.path, line, self.prefix + name, message, hint, code=code))
+        self.problems.append(Problem(self.path, line, self.label(name), message, hint, code=code))
+
+    def label(self, name: str) -> str:
+        """How a field is named to editors: "care.urgent", "kind of the 10th source"."""
+        if name.startswith("the "):  # an entry label from entry_label, already complete
+            return name
+        return f"{self.prefix}{name} of {self.owner}" if self.owner else f"{self.prefix}{name}"
+
+    def entry_label(self, name: str, index: int) -> str:
+        """An entry of list `name`, counted from 1 as people count: "the 10th source"."""
+        where = self.label(name)
+        entry = f"the {ordinal(index + 1)} {_ENTRY_NAMES.get(name, 'entry')}"
+        return entry if where == name and name in _ENTRY_NAMES else f"{entry} in {where}"
 
     def has(self, name: str) -> bool:
         return name in self._values and not _is_empty(self._values[name][1])
@@ -51,9 +104,12 @@ class FieldReader:
     def _get(self, name: str, required: bool) -> Node | None:
         if not self.has(name):
             if required:
-                self.error(self.line_of(name), name, "is required", f"add a line '{name}: ...'")
+                self.error(self.line_of(name), name, "is required", f"add a line '{name}: ...'{self._where()}")
             return None
         return self._values[name][1]
+
+    def _where(self) -> str:
+        return f" to {self.owner}" if self.owner else (f" under {self.prefix[:-1]}" if self.prefix else "")
 
     # ----- typed accessors
     def text(self, name: str, required: bool = False, max_len: int = 0, min_len: int = 0) -> str:
@@ -72,12 +128,17 @@ class FieldReader:
 
     def choice(self, name: str, allowed: Iterable[str], required: bool = False, default: str = "") -> str:
         allowed = list(allowed)
-        value = self.text(name, required)
+        if required and not self.has(name):
+            hint = f"add a line '{name}: ...'{self._where()}, using one of: " + ", ".join(allowed)
+            self.error(self.line_of(name), name, "is required", hint)
+            return default
+        value = self.text(name)
         if not value:
             return default
         if value not in allowed:
-            close = difflib.get_close_matches(value, allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(allowed)
+            close = suggestion(value, allowed)
+            choices = "use one of: " + ", ".join(allowed)
+            hint = f"did you mean '{close}'? ({choices})" if close else choices
             self.error(self.line_of(name), name, f"'{value}' is not allowed", hint)
             return default
         return value
@@ -117,7 +178,7 @@ class FieldReader:
         if not isinstance(node, Mapping):
             self.error(node.line, name, "must have sub-fields", "write 'name: value' lines indented under it")
             return None
-        return FieldReader(node, self.path, self.problems, f"{self.prefix}{name}.")
+        return FieldReader(node, self.path, self.problems, f"{self.label(name)}.")
 
     def items(
         self,
@@ -139,7 +200,7 @@ class FieldReader:
             self.error(node.line, name, f"has {len(node.items)} entries (at least {min_items})", f"add {what}")
         values = []
         for index, item in enumerate(node.items):
-            value = read_item(item, self, f"{name}[{index}]")
+            value = read_item(item, self, self.entry_label(name, index))
             if value is not None:
                 values.append(value)
         return tuple(values)
@@ -148,7 +209,7 @@ class FieldReader:
         if not isinstance(item, Mapping):
             self.error(item.line, label, f"must be {what}", "write 'name: value' pairs for this entry")
             return None
-        return FieldReader(item, self.path, self.problems, f"{self.prefix}{label}.")
+        return FieldReader(item, self.path, self.problems, owner=label)
 
 
 def _scalar_text(item: Node, reader: FieldReader, label: str) -> str | None:

@@ -52,23 +52,74 @@ def parse(text: str, first_line: int = 1) -> Node | None:
     try:
         events = list(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line if mark is not None else 0
-        problem = (exc.problem or "the YAML cannot be read").rstrip(".")
-        lines = text.splitlines()
-        offending = lines[line] if line < len(lines) else ""
-        raise YamlError(line + first_line, problem, _hint_for(problem, offending)) from None
+        line, message, hint = explain(exc, text.split("\n"))
+        raise YamlError(line + first_line, message, hint) from None
     except yaml.YAMLError as exc:
         raise YamlError(first_line, str(exc).splitlines()[0], "check the front matter's syntax") from None
     return _Builder(events, first_line).document()
 
 
-def _hint_for(problem: str, offending_line: str) -> str:
-    if "\t" in offending_line or "tab" in problem:
-        return "indent with spaces, not tabs"
+def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str, str]:
+    """The parser's complaint in plain words: (0-based line, what is wrong, what to do)."""
+    problem = (exc.problem or "").rstrip(".")
+    context = exc.context or ""
+    at = exc.problem_mark.line if exc.problem_mark is not None else 0
+    start = exc.context_mark.line if exc.context_mark is not None else at
+    offending = lines[at] if at < len(lines) else ""
+    if "tab" in problem or "\t" in offending:
+        line = at if "\t" in offending else next((n for n, text in enumerate(lines) if "\t" in text), at)
+        return line, "this line is indented with a tab", "use spaces to indent, not the Tab key"
+    if "quoted scalar" in context:
+        quote = _opening_quote(lines[start] if start < len(lines) else "")
+        return (
+            start,
+            f"a quote mark ({quote}) is opened but never closed",
+            f"add the closing {quote} at the end of the value",
+        )
+    if "flow sequence" in context:
+        return start, "a list that opens with '[' is not closed", "add ']' at the end of the list"
+    if "flow mapping" in context:
+        return start, "an entry that opens with '{' is not closed", "add '}' at the end of the entry"
     if "mapping values are not allowed" in problem:
-        return "put text containing ': ' in double quotes"
-    return "check indentation, quotes and brackets on this line or the one before"
+        key, value = _key_and_value(offending)
+        if ": " in value or value.endswith(":"):
+            return at, f"the value of {key} contains a colon (:)", f'put the value in quotes: {key}: "{value}"'
+        return at, "this line is indented more than the field before it", _LINE_UP
+    if "cannot start any token" in problem and exc.problem_mark is not None:
+        key, value = _key_and_value(offending)
+        character = value[:1] or offending.strip()[:1]
+        return at, f"a value cannot start with '{character}'", f'put the value in quotes: {key}: "{value}"'
+    if "could not find expected ':'" in problem:
+        return start, "this line has no colon (:) after the field name", "write it as 'name: value'"
+    if "expected key" in problem or "indicator" in problem or "expected <block end>" in problem:
+        key, value = _key_and_value(offending)
+        if value[:1] in "\"'" and value.rstrip()[-1:] != value[:1]:
+            return (
+                at,
+                f"the value of {key} has text after its closing quote mark",
+                (f"put the whole value in quotes, or none of it: {key}: {value.replace(value[0], '')}"),
+            )
+        return at, "this line is not lined up with the lines around it", _LINE_UP
+    return (
+        at,
+        f"the front matter cannot be read here ({problem or 'YAML syntax'})",
+        ("check indentation, quotes and brackets on this line or the one before"),
+    )
+
+
+_LINE_UP = "indent it with the same number of spaces as the other fields or '- ' entries at its level"
+
+
+def _key_and_value(line: str) -> tuple[str, str]:
+    """("title", "Numbness: what it means") for "  - title: Numbness: what it means"."""
+    text = line.strip().removeprefix("- ")
+    key, _, value = text.partition(":")
+    return (key.strip() or "the field"), value.strip()
+
+
+def _opening_quote(line: str) -> str:
+    positions = [(line.find(q), q) for q in "\"'" if q in line]
+    return min(positions)[1] if positions else '"'
 
 
 class _Builder:

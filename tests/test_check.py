@@ -120,7 +120,7 @@ CASES: list[tuple[str, str, str]] = [
     (
         "SRC001",
         page(BODY + " And more.[^c]"),
-        "content/case.md:18: error SRC001: sources: [^c] cites a source that is not listed",
+        "content/case.md:18: error SRC001: [^c] cites a source that is not listed under sources",
     ),
     (
         "SRC002",
@@ -130,7 +130,7 @@ CASES: list[tuple[str, str, str]] = [
     (
         "SRC003",
         page().replace("https://www.nhs.uk/b/", "http://www.nhs.uk/b/"),
-        "content/case.md:15: error SRC003: sources[1].url: 'http://www.nhs.uk/b/' is an http: address",
+        "content/case.md:15: error SRC003: url of the 2nd source: 'http://www.nhs.uk/b/' is an http: address",
     ),
     (
         "REV001",
@@ -179,8 +179,8 @@ CASES: list[tuple[str, str, str]] = [
     (
         "TRIAGE001",
         page(topics="topics: [hands]\ncare: {emergency: [getting-weaker]}").replace("\n---\n\n", "\n---\n", 1),
-        "content/case.md:7: error TRIAGE001: care.emergency[0]: 'getting-weaker' is urgent in rules/red-flags.yml, "
-        "but is listed under emergency",
+        "content/case.md:7: error TRIAGE001: the 1st sign in care.emergency: 'getting-weaker' is urgent in "
+        "rules/red-flags.yml, but is listed under emergency",
     ),
     (
         "TRIAGE002",
@@ -391,7 +391,10 @@ def test_triage_reads_sentences_list_items_and_table_rows(tmp_path: Path, body: 
         ),
         (("id: keeps-coming-back", "id: getting-weaker"), "rules/red-flags.yml:12: error SITE001: sign 3.id: "),
         (("urgency: non_urgent", "urgency: soon"), "rules/red-flags.yml:13: error SITE001: sign 3.urgency: 'soon'"),
-        (("match: []", "match: ['(unclosed']"), "rules/red-flags.yml:15: error SITE001: sign 3.match[0]: is not a"),
+        (
+            ("match: []", "match: ['(unclosed']"),
+            "rules/red-flags.yml:15: error SITE001: the 1st pattern in sign 3.match: is not a",
+        ),
     ],
     ids=["contradiction", "duplicate id", "unknown urgency", "bad pattern"],
 )
@@ -420,7 +423,9 @@ def test_without_a_red_flags_file_every_card_is_plain_words(tmp_path: Path) -> N
     (site / "rules" / "red-flags.yml").unlink()
     result = run_check(site)
     assert result.returncode == 1
-    expected = "content/wrist-pain.md:9: error TRIAGE001: care.emergency[0]: 'sudden-weakness' is not a sign in"
+    expected = (
+        "content/wrist-pain.md:9: error TRIAGE001: the 1st sign in care.emergency: 'sudden-weakness' is not a sign in"
+    )
     assert expected in result.stdout
     assert "how to fix: write the sign in words" in result.stdout
     # one message per mistake: six unknown signs, and no card reported missing because of them

@@ -41,7 +41,7 @@ def test_lines_are_counted_from_the_given_first_line() -> None:
             "YAML tags such as 'tag:yaml.org,2002:python/name:os.system' are not allowed",
         ),
         ("a: !custom x\n", 2, "YAML tags such as '!custom' are not allowed"),
-        ("a: [1\n", 3, "did not find expected ',' or ']'"),
+        ("a: [1\n", 2, "a list that opens with '[' is not closed"),
         ("a: 1\n---\nb: 2\n", 3, "more than one YAML document"),
     ],
 )

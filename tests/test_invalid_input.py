@@ -55,8 +55,15 @@ def _valid_article(title: str = "Encoded") -> str:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ("---\ntitle: caf\xe9\n".encode("latin-1"), "content/bad.md:2: is not valid UTF-8 at byte 14"),
-        ("---\ntitle: x\n".encode("utf-16"), "content/bad.md:1: is not valid UTF-8 at byte 0"),
+        (
+            "---\ntitle: caf\xe9\n".encode("latin-1"),
+            "content/bad.md:2: has a character that was saved in another text format (shown as \ufffd): "
+            '"title: caf\ufffd"',
+        ),
+        (
+            "---\ntitle: x\n".encode("utf-16"),
+            "content/bad.md:1: was saved as UTF-16, a text format the site cannot read",
+        ),
         (b"---\ntitle: x\x00\n---\n", "content/bad.md:2: contains a NUL byte"),
     ],
     ids=["latin-1", "utf-16", "nul"],
@@ -136,7 +143,7 @@ def test_file_name_problems_come_with_every_other_problem_in_one_run(project: Pa
     expected = [
         "content/.hidden.md: is hidden, so it would never be published",
         "content/Bad Name.md: 'Bad Name' is not a safe name for a web address",
-        "content/Bad Name.md:4: ",
+        "content/Bad Name.md:3: ",
         "content/guides/seeing-a-doctor.md:4: status: 'gone' is not allowed",
         "content/link.md: is a symbolic link",
         "content/photo.jpg: is not a Markdown (.md) article",

@@ -15,6 +15,7 @@ from sitegen.articles.frontmatter import SplitText, split
 from sitegen.articles.schema import read_front_matter
 from sitegen.config import SLUG_PATTERN
 from sitegen.errors import Problem
+from sitegen.fields import suggestion
 from sitegen.model import Article, SiteConfig
 from sitegen.source_file import read_text
 from sitegen.yaml_tree import Mapping, Scalar, YamlError, parse
@@ -71,7 +72,7 @@ def load_article(
     name_problems = _name_problems(relative, shown_as)  # reported with every other problem in the file
     text, problem = read_text(path, shown_as)
     if problem is not None:
-        return None, [*name_problems, problem]
+        return None, [*name_problems, _plain_encoding(path, problem)]
     parts = split(text, shown_as)
     if isinstance(parts, Problem):
         return None, [*name_problems, parts]
@@ -85,11 +86,52 @@ def load_article(
     url_path = _url_path(relative, meta.slug)
     field_lines = tuple((key.value, key.line) for key, _ in meta_root.items)
     sources_line = dict(field_lines).get("sources", 1)
-    problems.extend(citations.check(parts.body, parts.body_line, meta.sources, sources_line, shown_as))
+    found = citations.check(parts.body, parts.body_line, meta.sources, sources_line, shown_as)
+    problems.extend(_with_source_suggestions(found, [source.id for source in meta.sources]))
     if problems:
         return None, problems
     slug = meta.slug or (url_path.rstrip("/").rsplit("/", 1)[-1] if url_path else "home")
     return Article(relative, url_path, replace(meta, slug=slug), parts.body, parts.body_line, field_lines), []
+
+
+_NOT_UTF8 = re.compile(r"is not valid UTF-8 at byte (\d+)")
+_CITED = re.compile(r"\[\^(.+?)\] cites")
+
+
+def _plain_encoding(path: Path, problem: Problem) -> Problem:
+    """ "is not valid UTF-8 at byte 2267" said in plain words, showing the line with the character."""
+    match = _NOT_UTF8.match(problem.message)
+    if match is None:
+        return problem
+    data = path.read_bytes()
+    hint = "save the file as UTF-8 (in most editors: Save As, then choose UTF-8)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return replace(problem, line=1, message="was saved as UTF-16, a text format the site cannot read", hint=hint)
+    at = int(match.group(1)) + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    start, end = data.rfind(b"\n", 0, at) + 1, data.find(b"\n", at)
+    line = data[start : end if end >= 0 else len(data)].decode("utf-8", errors="replace").strip()
+    shown = line if len(line) <= 70 else line[:69] + "…"
+    return replace(
+        problem,
+        message=f'has a character that was saved in another text format (shown as �): "{shown}"',
+        hint=f"{hint}, or type the character again",
+    )
+
+
+def _with_source_suggestions(problems: list[Problem], ids: list[str]) -> list[Problem]:
+    """A marker that cites no listed source gets "did you mean" for a listed id that is close (any case)."""
+    found = []
+    for problem in problems:
+        match = _CITED.match(problem.message) if problem.code == "SRC001" else None
+        close = suggestion(match.group(1), ids) if match else ""
+        if match:
+            message = f"[^{match.group(1)}] cites a source that is not listed under sources"
+            problem = replace(problem, field="", message=message)
+        if match and close:
+            hint = f"did you mean [^{close}]? Otherwise add a source with id: {match.group(1)}"
+            problem = replace(problem, hint=hint)
+        found.append(problem)
+    return found
 
 
 def _status(root: Mapping) -> str:
@@ -135,6 +177,13 @@ def _name_problems(relative: str, shown_as: str) -> list[Problem]:
                 )
             ]
     return []
+
+
+def file_address(relative: str) -> tuple[str, str]:
+    """(web address, slug) a file would have from its name alone: what other pages can still link to while
+    the file itself fails to load."""
+    url_path = _url_path(relative, "")
+    return url_path, url_path.rstrip("/").rsplit("/", 1)[-1] if url_path else "home"
 
 
 def _url_path(relative: str, slug: str) -> str:

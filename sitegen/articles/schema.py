@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sitegen.config import SLUG_PATTERN
 from sitegen.errors import Problem
-from sitegen.fields import FieldReader
+from sitegen.fields import FieldReader, suggestion
 from sitegen.model import (
     URGENCIES,
     About,
@@ -43,6 +43,11 @@ FIELDS = (
     "redirect_from",  # read by sitegen/redirects.py
 )  # fmt: skip
 MAX_REVIEW_INTERVAL_DAYS = 3 * 365 + 1
+REVIEWER_EXAMPLE = (
+    "reviewers: [{name: Dr Jane Smith, credentials: MBBS MRCGP, role: General practitioner, conflicts: none, "
+    "signed_off: 2026-11-20}]"
+)
+PLACEHOLDER = re.compile(r"\bTODO\b")  # left by `new`; `check` reports it once, as FM002
 _MARKUP = re.compile(r"[<>*_`\[\]#]")
 # A phone number written into advice text; numbers belong in site.yml so they are right in one place.
 PHONE_IN_TEXT = re.compile(r"(?<![\w.])(\d[\d -]{1,12}\d|\d{3})(?![\w.])")
@@ -61,13 +66,13 @@ def read_front_matter(
             fields.line_of("summary"), "summary", "contains markup", "write plain text without <, *, _, [ or #"
         )
     clinical_review = fields.choice("clinical_review", CLINICAL_REVIEW, default="pending")
-    reviewers = fields.items("reviewers", _reviewer, "a list of reviewers")
-    if clinical_review == "complete" and not reviewers:
+    reviewers = fields.items("reviewers", _reviewer, f"a list of reviewers, e.g. {REVIEWER_EXAMPLE}")
+    if clinical_review == "complete" and not fields.has("reviewers"):  # a malformed list is reported once, above
         fields.error(
             fields.line_of("clinical_review"),
             "reviewers",
             "are required when clinical_review is complete",
-            "name the clinician who reviewed the page, or set clinical_review: pending",
+            f"add the clinician who reviewed the page, e.g. {REVIEWER_EXAMPLE}; or set clinical_review: pending",
         )
     if clinical_review == "pending" and reviewers:
         fields.error(
@@ -192,12 +197,16 @@ def _source_reader(config: SiteConfig):  # type: ignore[no-untyped-def]
             return None
         source.reject_unknown(("id", "title", "publisher", "url", "accessed", "kind", "note"))
         publisher = source.text("publisher", required=True)
-        if publisher and publisher not in config.publishers:
+        if publisher and publisher not in config.publishers and not PLACEHOLDER.search(publisher):
+            close = publisher_suggestion(publisher, config.publishers)
             source.error(
                 source.line_of("publisher"),
                 "publisher",
                 f"'{publisher}' is not on the publisher list",
-                "add it to publishers in site.yml after an editor has checked it is reliable",
+                f"did you mean '{close}'? Write the name exactly as site.yml lists it"
+                if close
+                else "use a publisher from the list in site.yml; to add a new one, ask an editor to check it is "
+                "reliable and add it to publishers in site.yml",
             )
         return Source(
             id=source.pattern("id", SLUG_PATTERN, "lower-case letters, digits and hyphens, e.g. nhs-pins", True),
@@ -212,6 +221,16 @@ def _source_reader(config: SiteConfig):  # type: ignore[no-untyped-def]
     return read
 
 
+def publisher_suggestion(publisher: str, publishers: tuple[str, ...]) -> str:
+    """The listed publisher `publisher` most likely means: a close spelling, or the one it abbreviates (AAOS)."""
+    letters = publisher.replace(".", "").replace(" ", "")
+    for known in publishers:
+        initials = "".join(word[0] for word in known.split() if word[0].isupper())
+        if len(letters) >= 2 and letters.upper() == letters and letters == initials:
+            return known
+    return suggestion(publisher, publishers)
+
+
 def _person(item: Node, fields: FieldReader, label: str) -> Person | None:
     person = fields.sub_reader(item, label, "an author with name and role")
     if person is None:
@@ -224,7 +243,8 @@ def _reviewer(item: Node, fields: FieldReader, label: str) -> Reviewer | None:
     person = fields.sub_reader(item, label, "a reviewer with name, credentials, role and conflicts")
     if person is None:
         return None
-    person.reject_unknown(("name", "credentials", "role", "registration", "conflicts"))
+    person.reject_unknown(("name", "credentials", "role", "registration", "conflicts", "signed_off"))
+    person.date("signed_off")  # the day they signed the page off (`check` compares it with git; REV004)
     return Reviewer(
         name=person.text("name", required=True),
         credentials=person.text("credentials", required=True),

@@ -147,7 +147,7 @@ def readability_problems(article: Article, shown: str, rendered: RenderedBody) -
                 start,
                 "",
                 f"is harder to read than our target ({grades}; target SMOG {SMOG_WARN:g}, grade {FKGL_WARN:g})",
-                "shorten the longest sentences and swap long words for short ones where you can",
+                _read002_hint(score.wordiest, score.long_words),
                 Severity.WARNING,
                 code="READ002",
             )
@@ -167,6 +167,26 @@ def readability_problems(article: Article, shown: str, rendered: RenderedBody) -
             )
         )
     return problems
+
+
+def _read002_hint(wordiest: tuple[tuple[str, int], ...], long_words: tuple[str, ...]) -> str:
+    """Which sentences and words to shorten first, by their first words."""
+    parts = []
+    if wordiest:
+        named = ", ".join(f'"{_first_words(sentence)}" ({words} words)' for sentence, words in wordiest)
+        parts.append(f"shorten the longest sentences first: {named}")
+    else:
+        parts.append("use shorter sentences")
+    if long_words:
+        parts.append("swap long words for everyday ones where you can, such as " + ", ".join(long_words))
+    else:
+        parts.append("swap long words for everyday ones where you can")
+    return "; then ".join(parts)
+
+
+def _first_words(sentence: str, count: int = 6) -> str:
+    words = sentence.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
 def _locate(article: Article, sentence: str) -> tuple[int, int]:
@@ -374,6 +394,7 @@ TEMPLATE_ANCHORS = frozenset(
     {
         "main",
         "toc-heading",
+        "when-to-get-help",
         "sources-heading",
         "review-heading",
         "related-heading",

@@ -17,6 +17,7 @@ SMOG_WARN, SMOG_FAIL = 8.0, 10.0
 FKGL_WARN, FKGL_FAIL = 6.0, 8.0
 SENTENCE_WARN_WORDS, SENTENCE_FAIL_WORDS = 20, 30
 MIN_SENTENCES = 10
+LONG_WORD_LETTERS = 12
 
 _BLOCKS = {"p", "li", "td", "th", "dt", "dd", "blockquote", "figcaption", "caption"}
 _SKIPPED = {"h1", "h2", "h3", "h4", "h5", "h6", "pre", "code", "sup", "script", "style"}
@@ -31,6 +32,8 @@ class Readability:
     sentences: int
     longest_sentence_words: int
     long_sentences: tuple[str, ...]  # over SENTENCE_FAIL_WORDS words
+    wordiest: tuple[tuple[str, int], ...] = ()  # up to 3 longest sentences over SENTENCE_WARN_WORDS, with counts
+    long_words: tuple[str, ...] = ()  # up to 3 of the longest words (12 letters or more)
 
     @property
     def scored(self) -> bool:
@@ -101,4 +104,17 @@ def measure(body_html: str) -> Readability:
         sentences=len(scored),
         longest_sentence_words=max(lengths, default=0),
         long_sentences=tuple(s for s, n in zip(sentences, lengths, strict=True) if n > SENTENCE_FAIL_WORDS),
+        wordiest=tuple(
+            sorted(
+                ((s, n) for s, n in zip(sentences, lengths, strict=True) if n > SENTENCE_WARN_WORDS),
+                key=lambda pair: -pair[1],
+            )[:3]
+        ),
+        long_words=_longest_words(text),
     )
+
+
+def _longest_words(text: str) -> tuple[str, ...]:
+    words = {word.strip("'’-") for word in _WORD.findall(text)}
+    long = sorted((w for w in words if len(w) >= LONG_WORD_LETTERS), key=lambda w: (-len(w), w.casefold()))
+    return tuple(long[:3])

@@ -11,13 +11,19 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
+from sitegen.articles.loader import (
+    file_address,
+    find_collisions,
+    find_content_files,
+    find_missing_related,
+    shown_in_project,
+)
 from sitegen.checks.alt_text import alt_text_problems
 from sitegen.checks.codes import DEFAULT_CODE, SITE_WIDE
 from sitegen.checks.duplicates import duplicates_across_articles
 from sitegen.checks.external import unreachable_sources
 from sitegen.checks.invisible import invisible_characters
-from sitegen.checks.links import broken_links
+from sitegen.checks.links import broken_links, linking_pages
 from sitegen.checks.moves import move_problems
 from sitegen.checks.page import (
     Claim,
@@ -29,7 +35,7 @@ from sitegen.checks.page import (
 )
 from sitegen.checks.triage import care_card_problems, triage_problems
 from sitegen.config import load_config
-from sitegen.errors import Problem, SiteError, display_path
+from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, SiteConfig
 from sitegen.pipeline import RESERVED_URL_DIRS, Paths, build_date, reserved_url_problems
 from sitegen.render.pages import ArticleRenderer, RenderSettings
@@ -65,8 +71,10 @@ def run_check(paths: Paths, options: CheckOptions) -> CheckResult:
     return CheckResult(coded, files, time.perf_counter() - started)
 
 
-def _order(problem: Problem) -> tuple[str, int, int, str, str]:
-    return (problem.path, problem.line, problem.column, problem.code, problem.message)
+def _order(problem: Problem) -> tuple[bool, str, int, int, str, str]:
+    """Errors first (in every format), then by file, line and column."""
+    warning = problem.severity is not Severity.ERROR
+    return (warning, problem.path, problem.line, problem.column, problem.code, problem.message)
 
 
 def _coded(problem: Problem) -> Problem:
@@ -108,21 +116,27 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     )
     articles: list[Article] = []
     prints = []
+    unloaded: dict[str, str] = {}  # web address of a file that failed to load -> the file, as shown
+    unloaded_slugs: set[str] = set()
     with Workers(setup, options.jobs, len(files)) as workers:
-        for chunk in workers.load(files):
-            for loaded in chunk:
-                problems.extend(loaded.problems)
-                if loaded.article is not None and loaded.fingerprint is not None:
-                    articles.append(loaded.article)
-                    prints.append(loaded.fingerprint)
+        loaded_files = [loaded for chunk in workers.load(files) for loaded in chunk]
         renderer = workers.local.renderer
+    for path, loaded in zip(files, loaded_files, strict=True):
+        problems.extend(loaded.problems)
+        if loaded.article is not None and loaded.fingerprint is not None:
+            articles.append(loaded.article)
+            prints.append(loaded.fingerprint)
+        elif any(p.severity is Severity.ERROR for p in loaded.problems):
+            address, slug = file_address(path.relative_to(paths.content_dir).as_posix())
+            unloaded[address] = loaded.problems[0].path
+            unloaded_slugs.add(slug)
     root = paths.project_root.resolve()
     for path in files:
         problems.extend(placeholder_problems(path, display_path(path.resolve(), root)))
         problems.extend(invisible_characters(path, display_path(path.resolve(), root)))
     shown_articles = [shown_in_project(article, content_prefix) for article in articles]
     problems.extend(find_collisions(shown_articles))
-    problems.extend(find_missing_related(shown_articles))
+    problems.extend(find_missing_related(shown_articles, {a.slug for a in shown_articles} | unloaded_slugs))
     problems.extend(reserved_url_problems(shown_articles))
     problems.extend(
         duplicates_across_articles(
@@ -135,7 +149,7 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
         problems.extend(found)
         if facts is not None:
             pages.append(facts)
-    problems.extend(broken_links(pages, generated_pages(config)))
+    problems.extend(broken_links(pages, generated_pages(config), unloaded))
     problems.extend(
         move_problems(
             paths.project_root,
@@ -147,9 +161,31 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
             options.changed_since,
         )
     )
+    problems = _say_who_depends(problems, unloaded, linking_pages(pages, unloaded))
     if options.external_links:
         problems.extend(unreachable_sources(shown_articles))
     return problems, len(files)
+
+
+def _say_who_depends(problems: list[Problem], unloaded: dict[str, str], linked: dict[str, list[str]]) -> list[Problem]:
+    """Once, on the first error of each page that failed to load: which pages link to it. Their links are
+    not reported as broken, since fixing this page fixes them."""
+    first_error: dict[str, Problem] = {}
+    for problem in sorted(problems, key=_order):
+        if problem.severity is Severity.ERROR:
+            first_error.setdefault(problem.path, problem)
+    for address, shown in unloaded.items():
+        others = [path for path in linked.get(address, []) if path != shown]
+        if not others or shown not in first_error:
+            continue
+        rest = len(others) - 1
+        named = f"{others[0]} links" if not rest else f"{others[0]} and {rest} other page{'s' if rest > 1 else ''} link"
+        note = f"{named} to this page; those links work again once this page loads"
+        old = first_error[shown]
+        problems = [
+            replace(old, hint=f"{old.hint}. Note: {note}" if old.hint else note) if p is old else p for p in problems
+        ]
+    return problems
 
 
 def _inspect(
@@ -196,13 +232,20 @@ def placeholder_problems(path: Path, shown: str) -> list[Problem]:
                     shown,
                     number,
                     "",
-                    f"still has placeholder text: {line.strip()[:70]}",
+                    f"still has placeholder text: {_clip_words(line.strip(), 80)}",
                     "replace everything marked TODO with real content",
                     code="FM002",
                     column=match.start() + 1,
                 )
             )
     return problems
+
+
+def _clip_words(text: str, limit: int) -> str:
+    """At most `limit` characters, cut between words and marked with "…"."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def load_claims(path: Path, shown: str) -> tuple[list[Claim], list[Problem]]:
