@@ -28,7 +28,7 @@ def broken_links(
     """Links to pages and sections that do not exist. Links to `unloaded` addresses (pages that failed to
     load, reported at their own file) are not reported again: one mistake, one message."""
     by_url = {page.url_path: page for page in pages}
-    known = [*by_url, *generated]
+    known = [*by_url, *generated, *unloaded]
     problems: list[Problem] = []
     for page in pages:
         for link in page.links:
