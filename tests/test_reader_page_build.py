@@ -61,7 +61,7 @@ def test_a_chooser_link_must_be_an_address_inside_the_site(tmp_path: Path) -> No
     config.write_text(text)
     result = run_build(project, "--no-search")
     assert result.returncode == 1
-    assert f"site.yml:{_line_of(text, 'https://elsewhere')}: chooser[4].link:" in result.stderr
+    assert f"site.yml:{_line_of(text, 'https://elsewhere')}: link of the 5th entry in chooser:" in result.stderr
     assert "a page's address inside the site" in result.stderr
 
 
