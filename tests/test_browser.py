@@ -78,7 +78,10 @@ def test_broken_front_matter_shows_a_notice_until_fixed(browser: Browser, projec
         article.write_text(good.replace("type: condition", "type: [condition"))
         notice = watched.page.wait_for_selector(".preview-error", timeout=20_000)
         assert notice is not None
-        assert "content/neck-pain.md:4:" in notice.inner_text()
+        line = good.splitlines().index("type: condition") + 1  # where the bracket opens
+        shown = notice.inner_text()
+        assert f"content/neck-pain.md:{line}:" in shown, shown
+        assert "numb-hands.md" not in shown, "a page linking to the broken one was reported too"
         article.write_text(good)
         watched.page.wait_for_selector(".preview-error", state="detached", timeout=20_000)
         assert watched.csp_violations() == 0

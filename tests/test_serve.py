@@ -307,9 +307,9 @@ def test_broken_front_matter_shows_a_notice_and_keeps_the_last_good_site(preview
     article.write_text(good.replace("type: condition", "type: [condition"))
     line = preview.wait_for_line("content/neck-pain.md:")
     assert "Traceback" not in "\n".join(preview.lines)
-    assert line.startswith("content/neck-pain.md:4: ")
+    assert line.startswith("content/neck-pain.md:3: ")
     body = preview.wait_for_text("/neck-pain/", "Preview not updated")
-    assert "content/neck-pain.md:4:" in body
+    assert "content/neck-pain.md:3:" in body
     assert "Neck pain is common." in body  # the last good version is still served
     article.write_text(good.replace("Neck pain is common.", "Neck pain is fixed."))
     # The notice goes when the rebuild has ended (then browsers are told to reload), not when its page is written.
@@ -468,9 +468,9 @@ def test_a_site_that_is_broken_at_start_is_served_with_the_notice_until_fixed(pr
     article.write_text(good.replace("type: condition", "type: [condition"))
     server = Preview(project)
     try:
-        assert any(line.startswith("content/neck-pain.md:4:") for line in server.lines)
+        assert any(line.startswith("content/neck-pain.md:3:") for line in server.lines)
         status, _, body = server.get("/")
-        assert status == 404 and "Preview not updated" in body and "content/neck-pain.md:4:" in body
+        assert status == 404 and "Preview not updated" in body and "content/neck-pain.md:3:" in body
         article.write_text(good)
         server.next_build()  # the notice goes when the rebuild has ended, as browsers are then told to reload
         body = server.get("/neck-pain/")[2]

@@ -174,6 +174,10 @@ class LiveSite:
                 found = found + check_article(article, shown)[0]
                 articles[relative] = article
                 touched.append(relative)
+            elif relative in self.articles:
+                # The page failed to load: its last good version stands in, so links to it are not reported as
+                # broken too (one mistake, one message). The preview is not updated while the error stands.
+                articles[relative] = self.articles[relative]
             problems.extend(found)
         prefix = display_path(self.paths.content_dir.resolve(), root)
         # Only the changed articles can differ in what other pages show of them.

@@ -204,9 +204,9 @@ def test_07_broken_front_matter_keeps_the_last_good_page_and_shows_a_notice(case
         good = article.read_text()
         article.write_text(good.replace("type: condition", "type: [condition"))
         line = server.wait_for_line("content/neck-pain.md:")
-        assert line.startswith("content/neck-pain.md:4: "), line
+        assert line.startswith("content/neck-pain.md:3: "), line
         notice = page.page.wait_for_selector(".preview-error", timeout=20_000)
-        assert notice is not None and "content/neck-pain.md:4:" in notice.inner_text()
+        assert notice is not None and "content/neck-pain.md:3:" in notice.inner_text()
         assert "Neck pain is common." in page.page.content()  # the last good version
         assert server.get("/neck-pain/")[0] == 200
         article.write_text(good.replace("Neck pain is common.", "Neck pain is fixed."))
