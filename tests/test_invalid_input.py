@@ -57,12 +57,14 @@ def _valid_article(title: str = "Encoded") -> str:
     [
         (
             "---\ntitle: caf\xe9\n".encode("latin-1"),
-            "content/bad.md:2: has a character that was saved in another text format (shown as \ufffd): "
+            "content/bad.md:2: is not valid UTF-8 at byte 14: a character was saved in another text format "
+            "(shown as \ufffd): "
             '"title: caf\ufffd"',
         ),
         (
             "---\ntitle: x\n".encode("utf-16"),
-            "content/bad.md:1: was saved as UTF-16, a text format the site cannot read",
+            "content/bad.md:1: is not valid UTF-8 at byte 0: it was saved as UTF-16, "
+            "a text format the site cannot read",
         ),
         (b"---\ntitle: x\x00\n---\n", "content/bad.md:2: contains a NUL byte"),
     ],

@@ -106,14 +106,15 @@ def _plain_encoding(path: Path, problem: Problem) -> Problem:
     data = path.read_bytes()
     hint = "save the file as UTF-8 (in most editors: Save As, then choose UTF-8)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return replace(problem, line=1, message="was saved as UTF-16, a text format the site cannot read", hint=hint)
+        message = f"{match.group(0)}: it was saved as UTF-16, a text format the site cannot read"
+        return replace(problem, line=1, message=message, hint=hint)
     at = int(match.group(1)) + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
     start, end = data.rfind(b"\n", 0, at) + 1, data.find(b"\n", at)
     line = data[start : end if end >= 0 else len(data)].decode("utf-8", errors="replace").strip()
     shown = line if len(line) <= 70 else line[:69] + "…"
     return replace(
         problem,
-        message=f'has a character that was saved in another text format (shown as �): "{shown}"',
+        message=f'{match.group(0)}: a character was saved in another text format (shown as �): "{shown}"',
         hint=f"{hint}, or type the character again",
     )
 

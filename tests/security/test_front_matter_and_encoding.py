@@ -91,8 +91,8 @@ def test_23_impossible_dates_are_named_at_their_lines(case: Case) -> None:
 def test_24_malformed_yaml_is_reported_at_the_file_line(case: Case) -> None:
     case.write("content/tab.md", page(topics="topics:\n\t- hands"))  # the tab is on file line 7
     case.write("content/bracket.md", page(topics="topics: [hands"))  # never closed: line 6
-    # PyYAML notices the unclosed bracket on the next line (7); its hint says "this line or the one before".
-    problems = case.build().error("content/bracket.md:7: ", "content/tab.md:7: ")
+    # Reported where the bracket opens (PyYAML notices it only on the next line).
+    problems = case.build().error("content/bracket.md:6: ", "content/tab.md:7: ")
     assert "tab" in problems[1]
 
 

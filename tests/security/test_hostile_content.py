@@ -151,8 +151,8 @@ def test_14_front_matter_urls_must_be_https_or_site_relative(case: Case) -> None
     )
     case.build().error(
         "content/case.md:7: image.src:",
-        "content/case.md:15: sources[0].url: 'http://www.nhs.uk/a/' is an http: address",
-        "content/case.md:16: sources[1].url: 'javascript:alert(1)' is not an https: address",
+        "content/case.md:15: url of the 1st source: 'http://www.nhs.uk/a/' is an http: address",
+        "content/case.md:16: url of the 2nd source: 'javascript:alert(1)' is not an https: address",
     )
 
 
