@@ -161,7 +161,8 @@ def test_search_lists_the_right_page_first(
 ) -> None:
     seen = visit(context, search_site, "/search/?q=" + query.replace(" ", "+"))
     seen.page.wait_for_selector("#search-results li a", timeout=15_000)
-    assert seen.page.locator("#search-results li a").first.get_attribute("href") == first
+    href = seen.page.locator("#search-results li a").first.get_attribute("href") or ""
+    assert href.split("#")[0] == first, href  # a result may land on the matching section of its page
     assert query in seen.page.locator("#search-status").inner_text()
     assert seen.console_errors == []
     assert seen.csp_violations() == []
