@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -43,10 +44,12 @@ def changed_files(root: Path, ref: str) -> set[Path] | None:
     return {(top / name).resolve() for name in (diff + untracked).splitlines() if name}
 
 
-def last_commit_dates(top: Path, folder: Path) -> dict[Path, dt.date]:
+def last_commit_dates(top: Path, folder: Path, authored: bool = False) -> dict[Path, dt.date]:
     """Each file under `folder` (inside the repository at `top`) -> the date of the last commit that changed
-    it, from one `git log` pass. The caller rules out shallow clones, whose dates would all be the clone's."""
-    out = _git(top, "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", str(folder.resolve()))
+    it, from one `git log` pass (the day it was committed, or with `authored` the day it was written). The
+    caller rules out shallow clones, whose dates would all be the clone's."""
+    day_format = "%x00%as" if authored else "%x00%cs"
+    out = _git(top, "log", f"--format={day_format}", "--name-only", "--no-renames", "--", str(folder.resolve()))
     if out is None:
         return {}
     dates: dict[Path, dt.date] = {}
@@ -57,3 +60,32 @@ def last_commit_dates(top: Path, folder: Path) -> dict[Path, dt.date]:
         elif line and day is not None:
             dates.setdefault((top / line).resolve(), day)  # the log is newest first
     return dates
+
+
+@dataclass(frozen=True)
+class Version:
+    """One committed version of a file: the commit, the day it was written (author date) and the file's name then."""
+
+    commit: str
+    day: dt.date
+    name: str
+
+
+def file_versions(top: Path, path: Path) -> list[Version]:
+    """Every commit that changed `path`, newest first, following renames."""
+    out = _git(top, "log", "--follow", "--format=%x00%H %as", "--name-only", "--", str(path.resolve()))
+    versions: list[Version] = []
+    head: tuple[str, dt.date] | None = None
+    for line in (out or "").splitlines():
+        if line.startswith("\x00"):
+            commit, day = line[1:].split(" ")
+            head = (commit, dt.date.fromisoformat(day))
+        elif line and head is not None:
+            versions.append(Version(head[0], head[1], line))
+            head = None
+    return versions
+
+
+def file_at(top: Path, version: Version) -> str | None:
+    """The file's text in that commit (None if git cannot show it)."""
+    return _git(top, "show", f"{version.commit}:{version.name}")

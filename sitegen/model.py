@@ -93,6 +93,7 @@ class Reviewer:
     role: str
     conflicts: str
     registration: str = ""
+    signed_off: dt.date | None = None  # the day this reviewer signed the page off (REV004 compares it with git)
 
 
 @dataclass(frozen=True)

@@ -244,13 +244,14 @@ def _reviewer(item: Node, fields: FieldReader, label: str) -> Reviewer | None:
     if person is None:
         return None
     person.reject_unknown(("name", "credentials", "role", "registration", "conflicts", "signed_off"))
-    person.date("signed_off")  # the day they signed the page off (`check` compares it with git; REV004)
+    signed_off = person.date("signed_off")
     return Reviewer(
         name=person.text("name", required=True),
         credentials=person.text("credentials", required=True),
         role=person.text("role", required=True),
         conflicts=person.text("conflicts", required=True),
         registration=person.text("registration"),
+        signed_off=signed_off,
     )
 
 

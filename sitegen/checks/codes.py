@@ -34,6 +34,7 @@ CODES: dict[str, CheckCode] = {
         CheckCode("REV001", "review date has passed"),
         CheckCode("REV002", "review due within 30 days"),
         CheckCode("REV003", "clinical review pending"),
+        CheckCode("REV004", "page changed after its clinical sign-off"),
         CheckCode("READ001", "reading grade above the limit"),
         CheckCode("READ002", "reading grade above the target"),
         CheckCode("READ003", "sentence over 30 words"),

@@ -33,6 +33,7 @@ from sitegen.checks.page import (
     readability_problems,
     review_problems,
 )
+from sitegen.checks.signoff import stale_sign_offs
 from sitegen.checks.triage import care_card_problems, triage_problems
 from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError, display_path
@@ -150,6 +151,9 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
         if facts is not None:
             pages.append(facts)
     problems.extend(broken_links(pages, generated_pages(config), unloaded))
+    problems.extend(
+        stale_sign_offs(paths.content_dir, zip(articles, [a.source_path for a in shown_articles], strict=True), today)
+    )
     problems.extend(
         move_problems(
             paths.project_root,
