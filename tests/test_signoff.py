@@ -4,11 +4,16 @@ repositories with commits written on chosen days, checked by the real CLI. Signi
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import subprocess
+import sys
 from pathlib import Path
 
-from tests.sample_site import clean_env
+from tests.published_site import copy_repo_site
+from tests.sample_site import REPO, clean_env
 from tests.test_check import project, run_check
+from tests.test_review_labels import SIGN_OFF
 
 PAGE = "content/wrist-pain.md"
 OLD_REVIEWER = "reviewers: [{name: Sample Reviewer, credentials: MBBS, role: General practitioner, conflicts: none}]"
@@ -147,3 +152,45 @@ def test_pending_pages_are_never_reported(tmp_path: Path) -> None:
     edit(site, "within a few weeks", "within a few days")
     commit(site, "2025-03-05", "edit")
     assert rev004(site) == []
+
+
+def errors(site: Path) -> set[str]:
+    """The check's errors on a copy of the repository's own site, dated today as its content is."""
+    env = clean_env()
+    del env["SOURCE_DATE_EPOCH"]
+    command = [sys.executable, str(REPO / "build.py"), "check", "--config", str(site / "site.yml")]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert "Traceback" not in result.stderr
+    return {line for line in result.stdout.splitlines() if ": error " in line}
+
+
+def test_signing_off_retitling_and_retiring_the_repositorys_own_pages_add_no_error(tmp_path: Path) -> None:
+    """Whatever the live content says today, these three editorial changes must not turn its check red."""
+    site = copy_repo_site(tmp_path / "site")
+    subprocess.run(["git", "init", "-q", "-b", "main", str(site)], check=True)
+    commit(site, "2025-01-10", "the site")
+    before = errors(site)
+    clinical = [
+        path
+        for path in sorted((site / "content").rglob("*.md"))
+        if re.search(r"^type: (symptom|condition|guide)$", path.read_text(), re.M)
+        and re.search(r"^status: published$", path.read_text(), re.M)
+    ]
+    signed, retitled, retired = clinical[0], clinical[1], clinical[2]
+    today = dt.date.today().isoformat()
+    sign_off = f"{SIGN_OFF[: -len('}')]}, signed_off: {today}}}"
+    text = re.sub(r"^reviewers:\n(  .*\n)+", "", signed.read_text(), flags=re.M)
+    signed.write_text(re.sub(r"^clinical_review: \w+$", sign_off, text, count=1, flags=re.M))
+    commit(site, today, "signed off")
+    retitled.write_text(re.sub(r"^title: .*$", "title: A new title", retitled.read_text(), count=1, flags=re.M))
+    text = re.sub(r"^status: published$", "status: retired", retired.read_text(), count=1, flags=re.M)
+    retired.write_text(text)
+    address, slug = f"/{retired.relative_to(site / 'content').with_suffix('').as_posix()}/", retired.stem
+    for page in (site / "content").rglob("*.md"):  # as CONTRIBUTING says: links and related entries to it go
+        text = re.sub(rf"\[([^\]]*)\]\({re.escape(address)}[^)]*\)", r"\1", page.read_text())
+        text = re.sub(rf"(?<=[\[ ]){slug}(, |(?=\]))", "", text).replace(", ]", "]")
+        page.write_text(text)
+    commit(site, today, "retitled and retired")
+    after = errors(site)
+    assert not [line for line in after if "REV004" in line]
+    assert after <= before, after - before
