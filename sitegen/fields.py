@@ -70,6 +70,7 @@ class FieldReader:
         self.prefix = prefix  # "care." for the fields of a mapping
         self.owner = owner  # "the 10th source" for the fields of a list entry
         self._values = {key.value: (key, value) for key, value in node.items}
+        self._misspelt: set[str] = set()  # known fields an unknown one is a near miss of, already reported
 
     # ----- bookkeeping
     def error(self, line: int, name: str, message: str, hint: str = "", code: str = "") -> None:
@@ -100,10 +101,15 @@ class FieldReader:
                 close = difflib.get_close_matches(key.value, known, n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(sorted(known))
                 self.error(key.line, key.value, "unknown field", hint)
+                self._misspelt.update(close)
+
+    def _missing(self, name: str) -> bool:
+        """Whether a required field is missing and not already reported as misspelt (one mistake, one message)."""
+        return not self.has(name) and name not in self._misspelt
 
     def _get(self, name: str, required: bool) -> Node | None:
         if not self.has(name):
-            if required:
+            if required and self._missing(name):
                 self.error(self.line_of(name), name, "is required", f"add a line '{name}: ...'{self._where()}")
             return None
         return self._values[name][1]
@@ -129,6 +135,8 @@ class FieldReader:
     def choice(self, name: str, allowed: Iterable[str], required: bool = False, default: str = "") -> str:
         allowed = list(allowed)
         if required and not self.has(name):
+            if not self._missing(name):
+                return default
             hint = f"add a line '{name}: ...'{self._where()}, using one of: " + ", ".join(allowed)
             self.error(self.line_of(name), name, "is required", hint)
             return default
@@ -156,7 +164,7 @@ class FieldReader:
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.error(self.line_of(name), name, f"'{value}' is not a valid date (YYYY-MM-DD)", "e.g. 2025-01-31")
+            self.error(self.line_of(name), name, f"'{value}' is not a valid date (YYYY-MM-DD)", date_hint(value))
         return parsed
 
     def flag(self, name: str, default: bool = False) -> bool:
@@ -221,6 +229,31 @@ def _scalar_text(item: Node, reader: FieldReader, label: str) -> str | None:
 
 def _is_empty(node: Node) -> bool:
     return isinstance(node, Scalar) and node.value.strip() in ("", "~", "null")
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_SHORT_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def date_hint(value: str) -> str:
+    """The date written the way we need it, when the mistake is only the order or the zeros (25/11/2026 is
+    day first, as in the UK); otherwise an example."""
+    day_first, short = _DAY_FIRST.match(value), _SHORT_ISO.match(value)
+    try:
+        if day_first:
+            day, month, year = (int(part) for part in day_first.groups())
+            meant = dt.date(year, month, day)
+            if day <= 12 and day != month:  # 03/04/2026 could be either: say which we read it as
+                return f"write it as {meant.isoformat()} (year-month-day) if you mean {day} {meant:%B %Y}"
+            return f"write it as {meant.isoformat()} (year-month-day)"
+        if short:
+            meant = dt.date(*(int(part) for part in short.groups()))
+            return f"write it as {meant.isoformat()} (two digits for the month and the day)"
+    except ValueError:
+        pass
+    if _ISO_DATE.match(value):
+        return "there is no such day: check the month (01 to 12) and the day"
+    return "write the year, month and day with hyphens, e.g. 2025-01-31"
 
 
 def parse_date(value: str) -> dt.date | None:

@@ -96,6 +96,7 @@ def load_article(
 
 _NOT_UTF8 = re.compile(r"is not valid UTF-8 at byte (\d+)")
 _CITED = re.compile(r"\[\^(.+?)\] cites")
+_UNCITED = re.compile(r"'(.+?)' is listed but never cited")
 
 
 def _plain_encoding(path: Path, problem: Problem) -> Problem:
@@ -120,17 +121,30 @@ def _plain_encoding(path: Path, problem: Problem) -> Problem:
 
 
 def _with_source_suggestions(problems: list[Problem], ids: list[str]) -> list[Problem]:
-    """A marker that cites no listed source gets "did you mean" for a listed id that is close (any case)."""
+    """A marker that cites no listed source gets "did you mean" for a listed id that is close (any case). When
+    one marker is wrong and one listed source is never cited, the marker most likely meant that source: that is
+    one mistake, told once on the marker's line."""
+    unknown = {match.group(1) for p in problems if p.code == "SRC001" and (match := _CITED.match(p.message))}
+    uncited = [match.group(1) for p in problems if p.code == "SRC002" and (match := _UNCITED.match(p.message))]
+    meant = uncited[0] if len(unknown) == 1 and len(uncited) == 1 else ""
     found = []
     for problem in problems:
+        if meant and problem.code == "SRC002":
+            continue
         match = _CITED.match(problem.message) if problem.code == "SRC001" else None
-        close = suggestion(match.group(1), ids) if match else ""
-        if match:
-            message = f"[^{match.group(1)}] cites a source that is not listed under sources"
-            problem = replace(problem, field="", message=message)
-        if match and close:
-            hint = f"did you mean [^{close}]? Otherwise add a source with id: {match.group(1)}"
-            problem = replace(problem, hint=hint)
+        if match is None:
+            found.append(problem)
+            continue
+        message = f"[^{match.group(1)}] cites a source that is not listed under sources"
+        problem = replace(problem, field="", message=message)
+        close = suggestion(match.group(1), ids)
+        if close:
+            problem = replace(
+                problem, hint=f"did you mean [^{close}]? Otherwise add a source with id: {match.group(1)}"
+            )
+        elif meant:
+            hint = f"did you mean [^{meant}], the listed source that nothing cites? Otherwise add a source with id: "
+            problem = replace(problem, hint=hint + match.group(1))
         found.append(problem)
     return found
 

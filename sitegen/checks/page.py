@@ -174,7 +174,7 @@ def _read002_hint(wordiest: tuple[tuple[str, int], ...], long_words: tuple[str, 
     parts = []
     if wordiest:
         named = ", ".join(f'"{_first_words(sentence)}" ({words} words)' for sentence, words in wordiest)
-        parts.append(f"shorten the longest sentences first: {named}")
+        parts.append(f"shorten or split these sentences first: {named}")
     else:
         parts.append("use shorter sentences")
     if long_words:

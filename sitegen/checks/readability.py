@@ -104,17 +104,27 @@ def measure(body_html: str) -> Readability:
         sentences=len(scored),
         longest_sentence_words=max(lengths, default=0),
         long_sentences=tuple(s for s, n in zip(sentences, lengths, strict=True) if n > SENTENCE_FAIL_WORDS),
-        wordiest=tuple(
-            sorted(
-                ((s, n) for s, n in zip(sentences, lengths, strict=True) if n > SENTENCE_WARN_WORDS),
-                key=lambda pair: -pair[1],
-            )[:3]
-        ),
+        wordiest=_wordiest(sentences, lengths),
         long_words=_longest_words(text),
     )
 
 
+def _wordiest(sentences: list[str], lengths: list[int]) -> tuple[tuple[str, int], ...]:
+    """Up to 3 sentences to shorten first: the longest over SENTENCE_WARN_WORDS words or, when every sentence is
+    short, the ones with the most syllables (long words are what make a page of short sentences hard)."""
+    pairs = list(zip(sentences, lengths, strict=True))
+    long = sorted(((s, n) for s, n in pairs if n > SENTENCE_WARN_WORDS), key=lambda pair: -pair[1])
+    if long:
+        return tuple(long[:3])
+    by_syllables = sorted(dict.fromkeys(pairs), key=lambda pair: -int(textstat.syllable_count(pair[0])))
+    return tuple(by_syllables[:3])
+
+
 def _longest_words(text: str) -> tuple[str, ...]:
+    """Up to 3 of the longest words: 12 letters or more or, when there are none, 4 syllables or more."""
     words = {word.strip("'’-") for word in _WORD.findall(text)}
     long = sorted((w for w in words if len(w) >= LONG_WORD_LETTERS), key=lambda w: (-len(w), w.casefold()))
+    if not long:
+        syllables = {word: int(textstat.syllable_count(word)) for word in words}
+        long = sorted((w for w in words if syllables[w] >= 4), key=lambda w: (-syllables[w], w.casefold()))
     return tuple(long[:3])

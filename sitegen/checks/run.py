@@ -187,7 +187,12 @@ def _say_who_depends(problems: list[Problem], unloaded: dict[str, str], linked: 
         note = f"{named} to this page; those links work again once this page loads"
         old = first_error[shown]
         problems = [
-            replace(old, hint=f"{old.hint}. Note: {note}" if old.hint else note) if p is old else p for p in problems
+            replace(
+                old, hint=f"{old.hint}{'' if old.hint.endswith(('?', '.')) else '.'} Note: {note}" if old.hint else note
+            )
+            if p is old
+            else p
+            for p in problems
         ]
     return problems
 
