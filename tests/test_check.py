@@ -466,3 +466,15 @@ def test_invisible_characters_do_not_reach_a_clean_page(tmp_path: Path) -> None:
     (site / "content" / "case.md").write_text(page(BODY + "\n\nA nurse 👩\u200d⚕️ can help.\n"), encoding="utf-8")
     result = run_check(site)
     assert "TEXT001" not in result.stdout
+
+
+def test_github_format_gives_a_pending_review_as_a_notice_not_a_warning(tmp_path: Path) -> None:
+    """GitHub shows 10 warnings per step: an expected pending review must not use them up."""
+    site = project(tmp_path)
+    pending = page(BODY + " See [gone](/no-such-page/)?", reviewers="audience: patient")
+    (site / "content" / "case.md").write_text(pending.replace("clinical_review: complete", "clinical_review: pending"))
+    lines = run_check(site, "--format", "github").stdout.splitlines()
+    assert [line.split(" ", 1)[0] for line in lines if line.startswith("::")] == ["::error", "::notice"]
+    assert next(line for line in lines if "REV003" in line).endswith(
+        "How to fix: ask a clinical reviewer to check the page, then add reviewers and set clinical_review: complete."
+    )

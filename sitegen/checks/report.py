@@ -9,6 +9,7 @@ from sitegen.checks.codes import CODES
 from sitegen.errors import Problem, Severity, one_line
 
 FORMATS = ("text", "github", "json")
+NOTICES = frozenset({"REV003"})
 
 
 def location(problem: Problem) -> str:
@@ -64,11 +65,18 @@ def format_github(problems: list[Problem], files: int) -> str:
         title = f"{problem.code} {CODES[problem.code].title}" if problem.code in CODES else problem.code
         properties.append(f"title={_escape_property(title)}")
         label = f"{problem.field}: " if problem.field else ""
-        hint = f" How to fix: {problem.hint}." if problem.hint else ""
+        end = "" if problem.hint.endswith(("?", ".")) else "."
+        hint = f" How to fix: {problem.hint}{end}" if problem.hint else ""
         message = _escape_data(f"{label}{problem.message}.{hint}")
-        lines.append(f"::{problem.severity} {','.join(properties)}::{message}")
+        lines.append(f"::{_level(problem)} {','.join(properties)}::{message}")
     lines.append(summary(problems, files))
     return "\n".join(lines) + "\n"
+
+
+def _level(problem: Problem) -> str:
+    """A pending clinical review is a notice: it is expected on most pull requests, and GitHub shows only 10
+    warnings per step, which it would otherwise use up before the warnings an editor can act on."""
+    return "notice" if problem.code in NOTICES and problem.severity is Severity.WARNING else str(problem.severity)
 
 
 def format_json(problems: list[Problem], files: int) -> str:
