@@ -95,3 +95,15 @@ def test_the_site_opens_over_file_and_links_and_styles_work(browser: Browser, re
     assert page.url == (relative_site / "index.html").as_uri()
     assert errors == []
     page.close()
+
+
+def test_a_moved_pages_redirect_leads_to_the_file_of_its_new_address(tmp_path: Path) -> None:
+    (tmp_path / "new-page").mkdir()
+    (tmp_path / "old" / "page").mkdir(parents=True)
+    redirect = tmp_path / "old" / "page" / "index.html"
+    redirect.write_text('<meta http-equiv="refresh" content="0; url=/new-page/"><a href="/new-page/">here</a>')
+    assert make_links_relative(tmp_path) == 1
+    assert redirect.read_text() == (
+        '<meta http-equiv="refresh" content="0; url=../../new-page/index.html">'
+        '<a href="../../new-page/index.html">here</a>'
+    )

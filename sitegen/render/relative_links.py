@@ -16,6 +16,7 @@ from pathlib import Path
 # The templates write every attribute in double quotes; srcset is a list of "address width" pairs.
 _HTML_ATTRIBUTE = re.compile(r'(\s(?:href|src|action|poster)=")([^"]*)(")')
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
+_REFRESH = re.compile(r'(<meta http-equiv="refresh" content="\d+; url=)([^"]*)(")')  # a moved page's redirect
 _CSS_URL = re.compile(r"""(url\(\s*['"]?)([^'")\s]+)(['"]?\s*\))""")
 
 
@@ -54,7 +55,7 @@ def rewrite_html(text: str, page: str, site: Path, base_path: str = "/") -> str:
             entries.append(" ".join(parts))
         return match[1] + ", ".join(entries) + match[3]
 
-    return _SRCSET.sub(many, _HTML_ATTRIBUTE.sub(one, text))
+    return _REFRESH.sub(one, _SRCSET.sub(many, _HTML_ATTRIBUTE.sub(one, text)))
 
 
 def rewrite_css(text: str, page: str, site: Path, base_path: str = "/") -> str:
