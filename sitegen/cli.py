@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen.articles.schema import TYPES as ARTICLE_TYPES
+from sitegen.build_cache import Outcome, forget_last_build
+from sitegen.build_cache import build as build_with_cache
 from sitegen.checks.duplicates import MAX_WARNINGS_SHOWN
 from sitegen.checks.report import FORMATS, render
 from sitegen.checks.run import CheckOptions, run_check
@@ -85,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
         help="site address for absolute links (default: base_url in site.yml), e.g. http://127.0.0.1:8000/",
     )
     build.add_argument("--drafts", action="store_true", help="also build draft and in-review pages")
+    build.add_argument(
+        "--full", action="store_true", help="build every page again (by default only what changed since the last build)"
+    )
     build.add_argument("--force", action="store_true", help="allow an output folder outside the project")
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster; search page empty)")
     build.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
@@ -268,22 +273,31 @@ def _run_build(options: argparse.Namespace) -> int:
     if options.base_url and not options.base_url.startswith(("https://", "http://")):
         raise UsageError("--base-url must start with https:// or http://")
     counter = Counter("Rendering pages")
+    paths = _paths(options)
+    settings = BuildOptions(
+        base_url=options.base_url,
+        drafts=options.drafts,
+        force=options.force,
+        jobs=options.jobs,
+        search=not options.no_search,
+    )
     try:
-        result = build_site(
-            _paths(options),
-            BuildOptions(
-                base_url=options.base_url,
-                drafts=options.drafts,
-                force=options.force,
-                jobs=options.jobs,
-                search=not options.no_search,
-            ),
-            counter,
-        )
+        if options.full or options.relative_links:  # a relative-links build rewrites its output afterwards
+            forget_last_build(paths)
+            outcome = Outcome(build_site(paths, settings, counter), "full", 0)
+        else:
+            outcome = build_with_cache(paths, settings, counter)
     finally:
         counter.finish()
+    result = outcome.result
     if options.relative_links:
-        make_links_relative(_paths(options).out_dir, result.site.config.base_path)
+        make_links_relative(paths.out_dir, result.site.config.base_path)
     print_problems(result.warnings)
-    print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s into {result.out_dir}/")
+    if outcome.kind == "unchanged":
+        print(f"Nothing changed since the last build: {result.out_dir}/ is up to date ({result.seconds:.2f} s)")
+    elif outcome.kind == "incremental":
+        written = f"{outcome.pages_written} file{'s' if outcome.pages_written != 1 else ''}"
+        print(f"Updated {written} of {result.pages} pages in {result.seconds:.2f} s into {result.out_dir}/")
+    else:
+        print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s into {result.out_dir}/")
     return EXIT_OK

@@ -34,6 +34,7 @@ SITE_PAGE_TEMPLATES = frozenset(
 class Update:
     pages: int  # pages written
     reload_path: str  # "*" for a page reload; a stylesheet's name to swap just that
+    full: bool = False  # a full build was needed
 
 
 def listing_key(article: Article) -> tuple[object, ...]:
@@ -65,8 +66,19 @@ class LiveSite:
         self._early: _EarlyPages | None = None
         self.moving: set[str] = set()  # files (as shown) whose redirects or retired page the last full build wrote
 
+    @classmethod
+    def resume(cls, paths: Paths, options: BuildOptions, result: BuildResult) -> LiveSite:
+        """Carry on from a finished build (the command line's incremental builds)."""
+        live = cls(paths, options)
+        live._adopt(result)
+        return live
+
     def full(self, on_loaded: EarlyHook | None = None) -> BuildResult:
         result = build_site(self.paths, self.options, on_loaded=on_loaded)
+        self._adopt(result)
+        return result
+
+    def _adopt(self, result: BuildResult) -> None:
         self.result = result
         self.renderer = ArticleRenderer(result.render_settings)
         self.articles = {article.source_path: article for article in result.site.articles}
@@ -74,7 +86,6 @@ class LiveSite:
         moves = result.moves
         if moves is not None:
             self.moving = {r.source for r in moves.redirects} | {page.source for page in moves.retired}
-        return result
 
     def serve_early(self, site: Site, settings: RenderSettings, assets: list[Asset]) -> None:
         """Before the first build has rendered its pages: write the site-wide pages and assets into the served
@@ -113,7 +124,7 @@ class LiveSite:
         changed = sorted(set(changed))
         if self.result is None or self.renderer is None or any(self._needs_full(path) for path in changed):
             result = self.full()
-            return Update(result.pages, "*")
+            return Update(result.pages, "*", full=True)
         written = 0
         templates = [path for path in changed if path.is_relative_to(self.paths.templates_dir)]
         if templates:

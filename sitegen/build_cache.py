@@ -1,0 +1,238 @@
+"""Incremental builds from the command line: the second `build` with nothing changed does nothing, and one with a
+few pages changed updates only what those changes touch, using the preview's dependency tracking (LiveSite).
+
+After each build the cache folder (`.cache/sitegen/` in the project, safe to delete, ignored by git) keeps:
+
+- `inputs.json`: a digest of everything that is not tracked page by page (the generator's own code, the build
+  options, the build date, site.yml, rules/, static/, the git dates), a digest of each content file and template,
+  and each output file's size and modification time, so an output folder someone changed is rebuilt in full;
+- `site.pickle`: the loaded site and its render settings, so unchanged pages are neither read nor checked again.
+  A pickle can run code when loaded, so it is signed with a key kept outside the project (in the user's cache
+  folder): a file committed to the repository or restored from another machine is ignored, never loaded.
+
+Anything unexpected (no cache, another generator version, a changed setting, a moved or retired page, a changed
+stylesheet or image, an output folder that is not as the last build left it) makes a full build, which is always
+correct. A failed build deletes the record first, so the next build is a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import shutil
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import sitegen
+from sitegen.errors import SiteError
+from sitegen.model import OutputFile
+from sitegen.pipeline import BuildOptions, BuildResult, Paths, ProgressCallback, build_date, build_site, content_history
+from sitegen.preview.incremental import LiveSite
+from sitegen.search_index import SEARCH_BUNDLE_DIR, SYNONYMS_FILE, index_site
+from sitegen.writer import write_file
+
+CACHE_DIR = Path(".cache") / "sitegen"
+FORMAT = 1  # bump when what is stored changes shape
+
+
+@dataclass(frozen=True)
+class Inputs:
+    key: str  # everything a change of which needs a full build
+    content: dict[str, str]  # file inside content/ -> digest of its bytes
+    templates: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: BuildResult
+    kind: str  # "full", "unchanged" or "incremental"
+    pages_written: int
+
+
+def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None = None) -> Outcome:
+    """Build the site, reusing the last build where nothing it depends on changed."""
+    started = time.perf_counter()
+    cache = _Cache(paths.project_root / CACHE_DIR)
+    inputs = read_inputs(paths, options)
+    last = cache.load(inputs.key, paths.out_dir)
+    if last is None:
+        return _full(paths, options, progress, cache, inputs)
+    changed = changed_files(paths, last.inputs, inputs)
+    if not changed:
+        return Outcome(replace(last.result, seconds=time.perf_counter() - started), "unchanged", 0)
+    cache.forget()  # the output is about to change: if anything below fails, the next build is a full one
+    live = LiveSite.resume(paths, options, last.result)
+    update = live.apply(changed)
+    assert live.result is not None
+    if update.full:
+        cache.save(inputs, live.result, paths.out_dir)
+        return Outcome(live.result, "full", live.result.files)
+    if options.search:
+        _index_again(paths)
+    # Warnings about the changed files are the last build's no longer; near-duplicates across pages are found
+    # again by the next full build and by `check`.
+    edited = {paths.shown(path) for path in changed}
+    kept = [warning for warning in last.result.warnings if warning.path not in edited]
+    result = replace(live.result, seconds=time.perf_counter() - started, warnings=kept)
+    cache.save(inputs, result, paths.out_dir)
+    return Outcome(result, "incremental", update.pages)
+
+
+def forget_last_build(paths: Paths) -> None:
+    """The next build is a full one (a build whose output is changed afterwards must not be reused)."""
+    _Cache(paths.project_root / CACHE_DIR).forget()
+
+
+def _full(
+    paths: Paths, options: BuildOptions, progress: ProgressCallback | None, cache: _Cache, inputs: Inputs
+) -> Outcome:
+    cache.forget()
+    result = build_site(paths, options, progress)
+    cache.save(inputs, result, paths.out_dir)
+    return Outcome(result, "full", result.files)
+
+
+def _index_again(paths: Paths) -> None:
+    shutil.rmtree(paths.out_dir / SEARCH_BUNDLE_DIR, ignore_errors=True)
+    synonyms = paths.project_root / SYNONYMS_FILE
+    problem = index_site(paths.out_dir, synonyms, paths.shown(synonyms))
+    if problem is not None:
+        raise SiteError([problem])
+
+
+def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
+    """Digests of every input. Content and templates are kept file by file (the preview's tracking decides what a
+    change to one of them touches); everything else goes into one key."""
+    whole = hashlib.sha256()
+    for part in (
+        f"format {FORMAT}",
+        f"sitegen {sitegen.__version__}",
+        repr((options.base_url, options.drafts, options.hash_assets, options.search)),
+        build_date().isoformat(),
+        str(paths.out_dir.resolve()),
+        str(paths.content_dir.resolve()),
+        str(paths.templates_dir.resolve()),
+        repr(content_history(paths)[0]),
+    ):
+        whole.update(part.encode() + b"\0")
+    code = Path(sitegen.__file__).parent
+    for folder in (code, paths.static_dir, paths.project_root / "rules"):
+        for name, digest in sorted(_digests(folder).items()):
+            whole.update(f"{folder.name}/{name}={digest}\0".encode())
+    config = paths.config_file
+    whole.update(hashlib.sha256(config.read_bytes()).hexdigest().encode() if config.is_file() else b"-")
+    return Inputs(whole.hexdigest(), _digests(paths.content_dir), _digests(paths.templates_dir))
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    if not folder.is_dir():
+        return found
+    for directory, subfolders, files in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in files:
+            path = Path(directory) / name
+            try:
+                found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                found[path.relative_to(folder).as_posix()] = "unreadable"
+    return found
+
+
+def changed_files(paths: Paths, before: Inputs, now: Inputs) -> list[Path]:
+    """Content files and templates added, removed or edited since the last build."""
+    changed = []
+    for folder, old, new in (
+        (paths.content_dir, before.content, now.content),
+        (paths.templates_dir, before.templates, now.templates),
+    ):
+        changed += [folder / name for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name)]
+    return changed
+
+
+@dataclass(frozen=True)
+class _Last:
+    inputs: Inputs
+    result: BuildResult
+
+
+class _Cache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.record = folder / "inputs.json"
+        self.site = folder / "site.pickle"
+
+    def load(self, key: str, out_dir: Path) -> _Last | None:
+        try:
+            record = json.loads(self.record.read_text(encoding="utf-8"))
+            if record.get("key") != key or record.get("outputs") != _outputs(out_dir):
+                return None
+            signed = self.site.read_bytes()
+        except (OSError, ValueError):
+            return None
+        secret = _secret()
+        data = signed[32:]
+        if secret is None or not hmac.compare_digest(signed[:32], hmac.digest(secret, data, "sha256")):
+            return None
+        result = pickle.loads(data)  # signed by this machine's key: written by a build here, not by anyone else
+        if not isinstance(result, BuildResult):
+            return None
+        return _Last(Inputs(key, record["content"], record["templates"]), result)
+
+    def save(self, inputs: Inputs, result: BuildResult, out_dir: Path) -> None:
+        secret = _secret()
+        if secret is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        write_file(self.folder, OutputFile(self.site.name, hmac.digest(secret, data, "sha256") + data))
+        record = {
+            "key": inputs.key,
+            "content": inputs.content,
+            "templates": inputs.templates,
+            "outputs": _outputs(out_dir),
+        }
+        write_file(self.folder, OutputFile(self.record.name, json.dumps(record).encode()))
+
+    def forget(self) -> None:
+        self.record.unlink(missing_ok=True)
+
+
+def _outputs(out_dir: Path) -> dict[str, list[int]]:
+    """Every output file's size and modification time: an output folder changed by anyone else is rebuilt."""
+    found: dict[str, list[int]] = {}
+    for directory, _, files in os.walk(out_dir):
+        for name in files:
+            path = Path(directory) / name
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[path.relative_to(out_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _secret() -> bytes | None:
+    """This machine's key for signing the cached site, kept in the user's cache folder, outside any project."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
+    key_file = home / "build-state.key"
+    try:
+        return key_file.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(os.urandom(32))
+        return key_file.read_bytes()
+    except FileExistsError:
+        return key_file.read_bytes()
+    except OSError:
+        return None

@@ -1,0 +1,149 @@
+"""Incremental builds from the command line: after each kind of edit, the second build (which reuses the first)
+writes exactly the bytes a full build of the same files writes; nothing changed means nothing done; the cache is
+never trusted when it could be wrong (an output folder changed by hand, a cache file from elsewhere)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.sample_site import clean_env, make_project, run_build
+
+Edit = Callable[[Path], None]
+
+
+def env(tmp_path: Path) -> dict[str, str]:
+    """The real CLI with its signing key in a folder of this test's own."""
+    return clean_env(XDG_CACHE_HOME=str(tmp_path / "user-cache"))
+
+
+def build(site: Path, tmp_path: Path, *args: str) -> str:
+    result = run_build(site, "--no-search", *args, env=env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def replace_in(relative: str, old: str, new: str) -> Edit:
+    def edit(site: Path) -> None:
+        path = site / relative
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1))
+
+    return edit
+
+
+def add_page(site: Path) -> None:
+    text = (site / "content" / "neck-pain.md").read_text()
+    (site / "content" / "neck-pain-2.md").write_text(text.replace("title: Neck pain", "title: Neck pain again", 1))
+
+
+def remove_page(site: Path) -> None:
+    (site / "content" / "guides" / "draft-page.md").unlink()
+
+
+EDITS: dict[str, tuple[Edit, str]] = {
+    "text of one page": (
+        replace_in("content/numb-hands.md", "## ", "## Also\n\nA new line of plain text.\n\n## "),
+        "Updated",
+    ),
+    "title of a page": (replace_in("content/neck-pain.md", "title: Neck pain", "title: Pain in the neck"), "Updated"),
+    "a page added": (add_page, "Updated"),
+    "a draft removed": (remove_page, "Updated"),
+    "a site page template": (replace_in("templates/home.html", "{% block", "{# edited #}{% block"), "Updated"),
+    "the article template": (replace_in("templates/article.html", "{% block", "{# edited #}{% block"), "Built"),
+    "a stylesheet": (
+        replace_in(
+            "static/css/site.css",
+            "{",
+            "{ /* edited */",
+        ),
+        "Built",
+    ),
+    "site.yml": (replace_in("site.yml", "title:", "title: New"), "Built"),
+}
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_after_each_kind_of_edit_the_reused_build_equals_a_full_build(tmp_path: Path, kind: str) -> None:
+    edit, expected = EDITS[kind]
+    site = make_project(tmp_path / "site")
+    assert build(site, tmp_path).startswith("Built ")
+    edit(site)
+    assert build(site, tmp_path).startswith(expected)
+    reused = tree(site / "_site")
+    assert build(site, tmp_path, "--full", "--out", str(site / "_full")).startswith("Built ")
+    assert reused == tree(site / "_full")
+
+
+def test_nothing_changed_means_nothing_written(tmp_path: Path) -> None:
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*")}
+    assert build(site, tmp_path).startswith("Nothing changed since the last build: _site/ is up to date (")
+    assert {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*")} == before
+
+
+def test_an_output_folder_changed_by_hand_is_built_again_in_full(tmp_path: Path) -> None:
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    good = tree(site / "_site")
+    (site / "_site" / "neck-pain" / "index.html").write_text("changed by hand")
+    (site / "_site" / "sitemap.xml").unlink()
+    assert build(site, tmp_path).startswith("Built ")
+    assert tree(site / "_site") == good
+
+
+class Planted:
+    """What a malicious cache file would run when unpickled."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_cached_site_not_signed_on_this_machine_is_never_loaded(tmp_path: Path) -> None:
+    """A pickle runs code when loaded: one committed to the repository or restored from another machine must be
+    ignored, and the build be a full one."""
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    marker = tmp_path / "planted-code-ran"
+    cached = site / ".cache" / "sitegen" / "site.pickle"
+    data = pickle.dumps(Planted(marker))
+    cached.write_bytes(b"\0" * 32 + data)
+    replace_in("content/numb-hands.md", "## ", "## Also\n\nMore.\n\n## ")(site)
+    assert build(site, tmp_path).startswith("Built ")
+    assert not marker.exists()
+
+
+def test_another_machine_key_means_a_full_build(tmp_path: Path) -> None:
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    shutil.rmtree(tmp_path / "user-cache")  # a new machine: the cache restored, the key not
+    replace_in("content/numb-hands.md", "## ", "## Also\n\nMore.\n\n## ")(site)
+    assert build(site, tmp_path).startswith("Built ")
+
+
+def test_a_failed_build_leaves_the_output_and_the_next_build_is_full(tmp_path: Path) -> None:
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    good = tree(site / "_site")
+    broken = replace_in("content/neck-pain.md", "title: Neck pain", "title: [Neck pain")
+    broken(site)
+    result = run_build(site, "--no-search", env=env(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert tree(site / "_site") == good
+    replace_in("content/neck-pain.md", "title: [Neck pain", "title: Neck pain")(site)
+    assert build(site, tmp_path).startswith("Built ")
+    assert tree(site / "_site") == good
