@@ -12,7 +12,9 @@ After each build the cache folder (`.cache/sitegen/` in the project, safe to del
 
 Anything unexpected (no cache, another generator version, a changed setting, a moved or retired page, a changed
 stylesheet or image, an output folder that is not as the last build left it) makes a full build, which is always
-correct. A failed build deletes the record first, so the next build is a full one.
+correct. A build that fails leaves the output as it was, so the record still describes it; one that stops half
+way through writing leaves files the record does not describe, so the next build is a full one. Nothing in the
+cache is changed by a build that fails.
 """
 
 from __future__ import annotations
@@ -64,7 +66,6 @@ def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None
     changed = changed_files(paths, last.inputs, inputs)
     if not changed:
         return Outcome(replace(last.result, seconds=time.perf_counter() - started), "unchanged", 0)
-    cache.forget()  # the output is about to change: if anything below fails, the next build is a full one
     live = LiveSite.resume(paths, options, last.result)
     update = live.apply(changed)
     assert live.result is not None
@@ -82,15 +83,9 @@ def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None
     return Outcome(result, "incremental", update.pages)
 
 
-def forget_last_build(paths: Paths) -> None:
-    """The next build is a full one (a build whose output is changed afterwards must not be reused)."""
-    _Cache(paths.project_root / CACHE_DIR).forget()
-
-
 def _full(
     paths: Paths, options: BuildOptions, progress: ProgressCallback | None, cache: _Cache, inputs: Inputs
 ) -> Outcome:
-    cache.forget()
     result = build_site(paths, options, progress)
     cache.save(inputs, result, paths.out_dir)
     return Outcome(result, "full", result.files)
@@ -197,9 +192,6 @@ class _Cache:
             "outputs": _outputs(out_dir),
         }
         write_file(self.folder, OutputFile(self.record.name, json.dumps(record).encode()))
-
-    def forget(self) -> None:
-        self.record.unlink(missing_ok=True)
 
 
 def _outputs(out_dir: Path) -> dict[str, list[int]]:

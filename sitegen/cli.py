@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen.articles.schema import TYPES as ARTICLE_TYPES
-from sitegen.build_cache import Outcome, forget_last_build
+from sitegen.build_cache import Outcome
 from sitegen.build_cache import build as build_with_cache
 from sitegen.checks.duplicates import MAX_WARNINGS_SHOWN
 from sitegen.checks.report import FORMATS, render
@@ -283,7 +283,6 @@ def _run_build(options: argparse.Namespace) -> int:
     )
     try:
         if options.full or options.relative_links:  # a relative-links build rewrites its output afterwards
-            forget_last_build(paths)
             outcome = Outcome(build_site(paths, settings, counter), "full", 0)
         else:
             outcome = build_with_cache(paths, settings, counter)

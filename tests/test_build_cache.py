@@ -135,15 +135,16 @@ def test_another_machine_key_means_a_full_build(tmp_path: Path) -> None:
     assert build(site, tmp_path).startswith("Built ")
 
 
-def test_a_failed_build_leaves_the_output_and_the_next_build_is_full(tmp_path: Path) -> None:
+def test_a_failed_build_changes_nothing_and_the_next_one_carries_on(tmp_path: Path) -> None:
     site = make_project(tmp_path / "site")
     build(site, tmp_path)
-    good = tree(site / "_site")
+    good, cache = tree(site / "_site"), tree(site / ".cache")
     broken = replace_in("content/neck-pain.md", "title: Neck pain", "title: [Neck pain")
     broken(site)
     result = run_build(site, "--no-search", env=env(tmp_path))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert tree(site / "_site") == good
+    assert tree(site / ".cache") == cache
     replace_in("content/neck-pain.md", "title: [Neck pain", "title: Neck pain")(site)
-    assert build(site, tmp_path).startswith("Built ")
+    assert build(site, tmp_path).startswith("Nothing changed")  # the output is still the last good build
     assert tree(site / "_site") == good
