@@ -31,6 +31,9 @@ PROBLEM_LINE = re.compile(r"^[^\s:][^:\n]*(?::\d+){0,2}: \S.*$")
 __all__ = ["Case", "Preview", "Result", "page", "tree"]
 
 
+BUILD_CACHE = "project/.cache"  # sitegen/build_cache.py
+
+
 def tree(root: Path, skip: Path | None = None, contents: bool = True) -> dict[str, str]:
     """Every entry under root (links not followed) -> a digest of its content (or, without `contents`, its size
     and modification time), or its kind."""
@@ -202,15 +205,18 @@ class Case:
             **popen,  # type: ignore[call-overload]
         )
         assert "Traceback" not in completed.stderr + completed.stdout, completed.stderr
-        self.assert_nothing_outside_changed(outside_before)
+        self.assert_nothing_outside_changed(outside_before, succeeded=completed.returncode == 0)
         return Result(self, completed.returncode, completed.stdout, completed.stderr, site_before, tree(self.site))
 
     def outside(self) -> dict[str, str]:
         """Everything in the case folder except the output folder (compare with assert_nothing_outside_changed)."""
         return tree(self.root, skip=self.site, contents=self.hash_outside)
 
-    def assert_nothing_outside_changed(self, before: dict[str, str]) -> None:
+    def assert_nothing_outside_changed(self, before: dict[str, str], succeeded: bool = False) -> None:
+        """A build that succeeds may also record itself in the project's build cache; one that fails may not."""
         after = self.outside()
+        if succeeded:
+            before, after = ({k: v for k, v in t.items() if not k.startswith(BUILD_CACHE)} for t in (before, after))
         assert after == before, "changed outside the output folder: " + ", ".join(tree_diff(before, after))
         self.assert_sentinels()
 
