@@ -35,7 +35,7 @@ from sitegen.model import OutputFile
 from sitegen.pipeline import BuildOptions, BuildResult, Paths, ProgressCallback, build_date, build_site, content_history
 from sitegen.preview.incremental import LiveSite
 from sitegen.search_index import SEARCH_BUNDLE_DIR, SYNONYMS_FILE, index_site
-from sitegen.writer import write_file
+from sitegen.writer import check_writable, remove_leftovers, write_file
 
 CACHE_DIR = Path(".cache") / "sitegen"
 FORMAT = 1  # bump when what is stored changes shape
@@ -63,6 +63,8 @@ def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None
     last = cache.load(inputs.key, paths.out_dir)
     if last is None:
         return _full(paths, options, progress, cache, inputs)
+    check_writable(paths.out_dir)  # as a full build would: a read-only output is refused before any change
+    remove_leftovers(paths.out_dir)  # staging folders of a build that was killed
     changed = changed_files(paths, last.inputs, inputs)
     if not changed:
         return Outcome(replace(last.result, seconds=time.perf_counter() - started), "unchanged", 0)

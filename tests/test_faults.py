@@ -162,7 +162,7 @@ def test_disk_full_is_one_line_naming_the_file_and_keeps_the_output(project: Pat
         add_articles(project, 70)  # enough for the worker processes
     assert run_build(project, "--no-search").returncode == 0
     before = tree_hash(project / "_site")
-    result = run_cli(project, "--no-search", "--jobs", jobs, preexec=small_file_limit(2000))
+    result = run_cli(project, "--no-search", "--full", "--jobs", jobs, preexec=small_file_limit(2000))
     assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -213,7 +213,7 @@ def test_read_only_folder_is_refused_before_any_swap(
     folder = project / read_only
     folder.chmod(0o555)
     try:
-        result = run_cli(project, "--no-search", preexec=preexec)
+        result = run_cli(project, "--no-search", "--full", preexec=preexec)
     finally:
         folder.chmod(0o755)
     assert result.returncode == 1, result.stderr
@@ -255,7 +255,7 @@ def test_file_deleted_between_discovery_and_reading_is_one_line(project: Path, t
     (bin_dir / "git").write_text(f'#!/bin/sh\nrm -f "{victim}"\nexec "{real_git}" "$@"\n')
     (bin_dir / "git").chmod(0o755)
     env = clean_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    result = run_cli(project, "--no-search", "--jobs", jobs, env=env)
+    result = run_cli(project, "--no-search", "--full", "--jobs", jobs, env=env)
     assert not victim.exists()
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [
@@ -285,7 +285,7 @@ def test_only_marked_staging_folders_are_removed(project: Path, tmp_path: Path) 
     leftover = project / "._site.staging-999"
     leftover.mkdir()
     (leftover / writer.MARKER).write_bytes(writer.MARKER_TEXT)  # a killed build's: removed
-    result = run_build(project, "--no-search")
+    result = run_build(project, "--no-search", "--full")
     assert result.returncode == 0, result.stderr
     assert (unmarked / "notes.txt").read_text() == "mine"
     assert link.is_symlink() and (elsewhere / "page.html").read_text() == "keep"

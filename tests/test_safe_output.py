@@ -73,7 +73,7 @@ def test_killed_build_leaves_output_and_next_build_cleans_up(project: Path) -> N
     assert run_build(project).returncode == 0
     before = tree_hash(project / "_site")
     add_articles(project, 400)
-    command = [sys.executable, str(REPO / "build.py"), "--config", str(project / "site.yml")]
+    command = [sys.executable, str(REPO / "build.py"), "--full", "--config", str(project / "site.yml")]
     process = subprocess.Popen(
         command, env=clean_env(), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
