@@ -36,6 +36,7 @@ Field = dict[str, Any]
 _DATE = {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
 _SLUG = [f"^{SLUG_PATTERN}$", "lower-case letters, digits and single hyphens, e.g. carpal-tunnel-syndrome"]
 _MEDICAL = "Required on symptom and condition pages."
+_BODY_HINT = "Markdown. Cite a source as [^id]; the preview shows the page as readers will see it."
 
 
 def _field(name: str, widget: str, required: bool = True, hint: str = "", **extra: Any) -> Field:
@@ -221,7 +222,8 @@ def _collection(folder: str, content_in_repo: str, config: SiteConfig) -> Field:
         "slug": "{{slug}}",
         "identifier_field": "title",
         "summary": "{{title}} ({{status}})",
-        "fields": [*front_matter_fields(config), _field("body", "markdown", hint="Cite a source as [^id].", modes=["raw"])],
+        # Markdown as written (not the rich-text editor, which would escape the [^id] source markers).
+        "fields": [*front_matter_fields(config), _field("body", "markdown", hint=_BODY_HINT, modes=["raw"])],
     }
 
 
