@@ -6,6 +6,8 @@ of:"), so a field added to the schema without the form (or the other way round) 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,9 @@ from sitegen.cms_config import admin_outputs, cms_config, content_folders, front
 from sitegen.config import load_config
 from sitegen.errors import Problem
 from sitegen.model import SiteConfig
+from sitegen.security_policy import ADMIN_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, headers_file
 from sitegen.yaml_tree import Mapping, parse
-from tests.sample_site import FIXTURE, make_project, run_build
+from tests.sample_site import FIXTURE, REPO, make_project, run_build
 
 TODAY = dt.date(2025, 3, 1)
 DATES = {"date_published": "2025-01-10", "last_reviewed": "2025-01-10", "next_review_due": "2026-01-10"}
@@ -258,3 +261,30 @@ def test_readers_pages_are_unchanged_by_the_editor(tmp_path: Path) -> None:
     }
     assert edited["_headers"].startswith(plain["_headers"])  # the readers' rule first and unchanged
     assert b"/admin/*\n" in edited["_headers"][len(plain["_headers"]) :]
+
+
+def test_the_editor_has_its_own_policy_in_its_page_and_in_the_headers(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "admin").mkdir()
+    (project / "admin" / "decap-cms.js").write_text("/* the editor */\n")
+    assert run_build(project, "--no-search").returncode == 0
+    site = project / "_site"
+    meta = re.search(
+        r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', (site / "admin/index.html").read_text()
+    )
+    assert meta is not None and html.unescape(meta.group(1)) == ADMIN_CONTENT_SECURITY_POLICY
+    rules = (site / "_headers").read_text().split("\n\n")
+    assert rules[0] + "\n" == headers_file()  # the readers' rule, exactly as without the editor
+    assert rules[1].splitlines()[:2] == [
+        "/admin/*",
+        f"  Content-Security-Policy: {ADMIN_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'",
+    ]
+    assert "'unsafe-eval'" not in CONTENT_SECURITY_POLICY and "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+
+
+def test_the_vendored_editor_is_the_recorded_npm_release() -> None:
+    """scripts/vendor_cms.sh records the SHA-256 of the file it took from npm; a changed file must be re-vendored."""
+    digest, pinned = (REPO / "admin" / "decap-cms.sha256").read_text().split()
+    assert hashlib.sha256((REPO / "admin" / "decap-cms.js").read_bytes()).hexdigest() == digest
+    assert re.fullmatch(r"decap-cms@\d+\.\d+\.\d+", pinned)  # an exact version, never a range
+    assert f"decap-cms {pinned.split('@')[1]}".encode() in (REPO / "admin" / "decap-cms.js").read_bytes()

@@ -69,14 +69,26 @@ def cms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CmsSite]:
 
 @pytest.fixture
 def editor(browser: Browser, cms: CmsSite) -> Iterator[Page]:
+    """The editor, logged in to the local backend. Fails the test if anything breaks the editor's policy or
+    reaches another origin."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Security Policy" in message.text else None)
+    outside: list[str] = []
+    context.on("request", lambda request: outside.append(request.url) if _elsewhere(request.url, cms) else None)
     page.goto(cms.admin())
     page.get_by_role("button", name="Login").click()
     page.get_by_text("Site pages").first.wait_for()
     yield page
     context.close()
+    assert violations == []
+    assert outside == []
+
+
+def _elsewhere(url: str, cms: CmsSite) -> bool:
+    return not url.startswith((cms.origin + "/", "blob:", "data:", "about:"))
 
 
 def field(page: Page, name: str, index: int = 0) -> str:
@@ -183,3 +195,22 @@ def test_the_form_refuses_to_save_without_a_required_field(editor: Page, cms: Cm
     editor.get_by_text("Summary is required.").wait_for()
     editor.get_by_text("Oops, you've missed a required field. Please complete before saving.").wait_for()
     assert "no-summary-yet" not in git(cms.project, "branch", "--list")
+
+
+def test_the_preview_shows_the_page_as_readers_see_it(editor: Page, cms: CmsSite) -> None:
+    editor.goto(cms.admin() + "#/collections/pages/entries/numb-hands")
+    preview = editor.frame_locator("iframe").first
+    # A sign's id in rules/red-flags.yml is shown in that file's words, in the site's own card.
+    expect(preview.locator(".care-card.care-emergency li").first).to_have_text(
+        "you suddenly feel weak on one side of your body"
+    )
+    expect(preview.locator(".care-card.care-emergency h3")).to_contain_text("Call 999 now if")
+    expect(preview.locator("sup.cite a").first).to_have_text("1")
+    expect(preview.locator(".sources li").first).to_contain_text("NHS. Pins and needles.")
+    expect(preview.locator("link[rel=stylesheet][href^='/assets/css/site.']")).to_have_count(1)
+    # The site's stylesheet is applied: the emergency card has the site's colours, not the browser's default.
+    heading = preview.locator(".care-card.care-emergency h3")
+    assert heading.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    # Text from the page is shown as text: its <script> and onclick are not markup in the preview.
+    expect(preview.locator(".body")).to_contain_text('<script>alert("x")</script>')
+    expect(preview.locator(".body script, .body [onclick]")).to_have_count(0)
