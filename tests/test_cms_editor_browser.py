@@ -15,6 +15,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
+from sitegen.new_article import slugify
 from tests.chromium import needs_chromium
 from tests.cms_site import CmsSite, git, make_cms_project, needs_decap_server, serve_cms
 from tests.sample_site import REPO, clean_env
@@ -156,9 +157,10 @@ def test_a_page_created_in_the_form_passes_check(editor: Page, cms: CmsSite, tmp
         choose(editor, "kind", "guideline", index)
     editor.locator(".cms-editor-raw [contenteditable='true']").fill("Wear gloves outside.[^a] Keep moving.[^b]")
     save(editor)
-    text = saved_file(cms, "cms/pages/keeping-warm", "content/keeping-warm.md")
+    name = slugify("Keeping warm")  # the file name `build.py new` would give the same title
+    text = saved_file(cms, f"cms/pages/{name}", f"content/{name}.md")
     assert "\nstatus: draft\n" in text
-    result = run_check(cms, tmp_path, "keeping-warm.md", text)
+    result = run_check(cms, tmp_path, f"{name}.md", text)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
