@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup site preview serve check new hooks browser tools test golden bench lighthouse clean
+.PHONY: setup site preview serve check new hooks browser tools test golden bench lighthouse clean cms
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,21 @@ $(VNU):
 	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm install --prefix .tools --no-save --no-audit --no-fund --ignore-scripts -E vnu-jar@26.9.27 >/dev/null
 
-tools: $(VNU)
+tools: $(VNU) node_modules/.package-lock.json
+
+# decap-server (the form editor's local backend) at the version package-lock.json pins: for `make cms` and the
+# end-to-end test of the form (tests/test_cms_editor_browser.py).
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund --ignore-scripts >/dev/null
+
+# The form editor on this computer: builds the site, then serves it on http://localhost:8000/admin/ with
+# decap-server on localhost:8081 (each save goes to its own cms/... branch of this repository, as on GitHub).
+# Not `make preview`: its server sends the readers' policy, which does not allow the editor to run.
+cms: site node_modules/.package-lock.json
+	MODE=git BIND_HOST=127.0.0.1 node node_modules/decap-server/dist/index.js & server=$$!; \
+	trap 'kill $$server' EXIT INT TERM; \
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _site
 
 test: setup browser tools
 	$(BIN)/ruff check .
@@ -81,4 +95,4 @@ lighthouse: setup browser
 	$(BIN)/python benchmarks/lighthouse.py
 
 clean:
-	rm -rf _site ._site.staging-* benchmarks/.work .tools
+	rm -rf _site ._site.staging-* benchmarks/.work .tools node_modules

@@ -12,19 +12,21 @@ from pathlib import Path
 from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
 from sitegen.assets import Asset, collect_assets
 from sitegen.checks.duplicates import ArticlePrint, duplicates_across_articles
+from sitegen.cms_config import ADMIN_DIR, admin_outputs, vendored_files
 from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.gitinfo import is_shallow, last_commit_dates, repository_root
-from sitegen.model import Article, Site, SiteConfig
+from sitegen.model import Article, OutputFile, Site, SiteConfig
 from sitegen.redirects import Plan, plan_moves, read_all_moves, render_moves, reserved_addresses, site_addresses
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
 from sitegen.search_index import SYNONYMS_FILE, index_site
+from sitegen.security_policy import headers_file
 from sitegen.workers import Workers, WorkerSetup
 from sitegen.writer import Staging, check_output_dir, copy_file, write_file
 
-RESERVED_URL_DIRS = (TOPICS_DIR, SEARCH_DIR, "assets", "pagefind")
+RESERVED_URL_DIRS = (TOPICS_DIR, SEARCH_DIR, "assets", "pagefind", ADMIN_DIR)
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -218,6 +220,7 @@ def build_site(
             _write_moves(moves, loaded.site, workers, staging.path)
         for asset in assets:
             copy_file(staging.path, asset.source, asset.output_path)
+        _write_admin(paths, config, assets, staging.path)
         if options.search:
             synonyms = paths.project_root / SYNONYMS_FILE
             search_problem = index_site(staging.path, synonyms, paths.shown(synonyms))
@@ -237,6 +240,20 @@ def build_site(
         setup.render,
         moves,
     )
+
+
+def _write_admin(paths: Paths, config: SiteConfig, assets: list[Asset], stage: Path) -> None:
+    """The form editor at /admin/, when the project vendors one in admin/: its files, its config.yml generated
+    from the content model, its index.html, and the `_headers` rule giving it its own policy."""
+    vendored = vendored_files(paths.project_root)
+    if not vendored:
+        return
+    for source in vendored:
+        copy_file(stage, source, f"{ADMIN_DIR}/{source.name}")
+    stylesheet = next((config.base_path + a.output_path for a in assets if a.name == "css/site.css"), "")
+    for output in admin_outputs(config, paths.content_dir, stylesheet, paths.shown(paths.content_dir)):
+        write_file(stage, output)
+    write_file(stage, OutputFile("_headers", headers_file(admin=True).encode("utf-8")))
 
 
 def plan_site_moves(paths: Paths, files: list[Path], site: Site) -> Plan:

@@ -36,7 +36,34 @@ RESPONSE_HEADERS = {
 }
 
 
-def headers_file() -> str:
-    """`_headers` in the format Netlify and Cloudflare Pages read: a path pattern, then indented headers."""
+# The form editor at /admin/ (Decap CMS) only: readers' pages keep the policy above. Decap compiles its config
+# schema with ajv (new Function: 'unsafe-eval') and styles itself with emotion (<style> tags: 'unsafe-inline');
+# it talks to GitHub's API, shows GitHub avatars, previews media as blob: URLs and, opened on this computer,
+# reaches decap-server on localhost:8081. Nothing here applies to any other page.
+_ADMIN_DIRECTIVES = (
+    "default-src 'none'",
+    "script-src 'self' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https://avatars.githubusercontent.com https://raw.githubusercontent.com",
+    "font-src 'self' data:",
+    "connect-src 'self' blob: https://api.github.com http://localhost:8081",
+    "frame-src 'self' blob:",
+    "child-src 'self' blob:",
+    "manifest-src 'self'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+)
+ADMIN_CONTENT_SECURITY_POLICY = "; ".join(_ADMIN_DIRECTIVES)
+ADMIN_PATH = "/admin/*"
+
+
+def headers_file(admin: bool = False) -> str:
+    """`_headers` in the format Netlify and Cloudflare Pages read: a path pattern, then indented headers. With
+    `admin`, a later /admin/* rule gives the editor its own policy (Netlify applies the last matching rule's
+    value for a header)."""
     lines = ["/*"] + [f"  {name}: {value}" for name, value in RESPONSE_HEADERS.items()]
+    if admin:
+        policy = "; ".join(_ADMIN_DIRECTIVES + _HEADER_ONLY_DIRECTIVES)
+        lines += ["", ADMIN_PATH, f"  Content-Security-Policy: {policy}", "  X-Robots-Tag: noindex"]
     return "\n".join(lines) + "\n"
