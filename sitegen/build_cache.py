@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sitegen
+from sitegen.cms_config import ADMIN_DIR
 from sitegen.errors import SiteError
 from sitegen.model import OutputFile
 from sitegen.pipeline import BuildOptions, BuildResult, Paths, ProgressCallback, build_date, build_site, content_history
@@ -114,15 +115,20 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
         str(paths.content_dir.resolve()),
         str(paths.templates_dir.resolve()),
         repr(content_history(paths)[0]),
+        repr(_folders(paths.content_dir)),  # the form editor has one collection per folder
     ):
         whole.update(part.encode() + b"\0")
     code = Path(sitegen.__file__).parent
-    for folder in (code, paths.static_dir, paths.project_root / "rules"):
+    for folder in (code, paths.static_dir, paths.project_root / "rules", paths.project_root / ADMIN_DIR):
         for name, digest in sorted(_digests(folder).items()):
             whole.update(f"{folder.name}/{name}={digest}\0".encode())
     config = paths.config_file
     whole.update(hashlib.sha256(config.read_bytes()).hexdigest().encode() if config.is_file() else b"-")
     return Inputs(whole.hexdigest(), _digests(paths.content_dir), _digests(paths.templates_dir))
+
+
+def _folders(folder: Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_dir())
 
 
 def _digests(folder: Path) -> dict[str, str]:

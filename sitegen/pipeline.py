@@ -16,13 +16,12 @@ from sitegen.cms_config import ADMIN_DIR, admin_outputs, vendored_files
 from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.gitinfo import is_shallow, last_commit_dates, repository_root
-from sitegen.model import Article, OutputFile, Site, SiteConfig
+from sitegen.model import Article, Site, SiteConfig
 from sitegen.redirects import Plan, plan_moves, read_all_moves, render_moves, reserved_addresses, site_addresses
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
 from sitegen.search_index import SYNONYMS_FILE, index_site
-from sitegen.security_policy import headers_file
 from sitegen.workers import Workers, WorkerSetup
 from sitegen.writer import Staging, check_output_dir, copy_file, write_file
 
@@ -204,6 +203,7 @@ def build_site(
                 content_dir_in_repo=paths.shown(paths.content_dir),
                 shown_root=paths.project_root.resolve(),
                 last_updated=last_updated,
+                admin=bool(vendored_files(paths.project_root)),
             ),
             content_dir=paths.content_dir,
             project_root=paths.project_root,
@@ -244,7 +244,7 @@ def build_site(
 
 def _write_admin(paths: Paths, config: SiteConfig, assets: list[Asset], stage: Path) -> None:
     """The form editor at /admin/, when the project vendors one in admin/: its files, its config.yml generated
-    from the content model, its index.html, and the `_headers` rule giving it its own policy."""
+    from the content model and its index.html (RenderSettings.admin gives it its own policy in `_headers`)."""
     vendored = vendored_files(paths.project_root)
     if not vendored:
         return
@@ -253,7 +253,6 @@ def _write_admin(paths: Paths, config: SiteConfig, assets: list[Asset], stage: P
     stylesheet = next((config.base_path + a.output_path for a in assets if a.name == "css/site.css"), "")
     for output in admin_outputs(config, paths.content_dir, stylesheet, paths.shown(paths.content_dir)):
         write_file(stage, output)
-    write_file(stage, OutputFile("_headers", headers_file(admin=True).encode("utf-8")))
 
 
 def plan_site_moves(paths: Paths, files: list[Path], site: Site) -> Plan:

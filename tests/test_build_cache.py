@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sample_site import clean_env, make_project, run_build
+from tests.sample_site import REPO, clean_env, make_project, run_build
 
 Edit = Callable[[Path], None]
 
@@ -42,9 +42,10 @@ def replace_in(relative: str, old: str, new: str) -> Edit:
     return edit
 
 
-def add_page(site: Path) -> None:
+def add_page(site: Path, name: str = "neck-pain-2.md") -> None:
     text = (site / "content" / "neck-pain.md").read_text()
-    (site / "content" / "neck-pain-2.md").write_text(text.replace("title: Neck pain", "title: Neck pain again", 1))
+    (site / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+    (site / "content" / name).write_text(text.replace("title: Neck pain", "title: Neck pain again", 1))
 
 
 def remove_page(site: Path) -> None:
@@ -70,6 +71,7 @@ EDITS: dict[str, tuple[Edit, str]] = {
         "Built",
     ),
     "site.yml": (replace_in("site.yml", "title:", "title: New"), "Built"),
+    "a new content folder": (lambda site: add_page(site, "guides/more/extra.md"), "Built"),
 }
 
 
@@ -77,6 +79,7 @@ EDITS: dict[str, tuple[Edit, str]] = {
 def test_after_each_kind_of_edit_the_reused_build_equals_a_full_build(tmp_path: Path, kind: str) -> None:
     edit, expected = EDITS[kind]
     site = make_project(tmp_path / "site")
+    shutil.copytree(REPO / "admin", site / "admin")  # the form editor, whose settings list the content folders
     assert build(site, tmp_path).startswith("Built ")
     edit(site)
     assert build(site, tmp_path).startswith(expected)

@@ -57,6 +57,7 @@ class RenderSettings:
     shown_root: Path
     # Article source path (relative to content/) -> ISO date of its last commit, for "Last updated".
     last_updated: tuple[tuple[str, str], ...] = ()
+    admin: bool = False  # the site has the form editor at /admin/ (its own policy in `_headers`)
 
 
 def listing_order(articles: Iterable[Article]) -> list[Article]:

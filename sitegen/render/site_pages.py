@@ -16,5 +16,5 @@ def render_site_pages(site: Site, renderer: ArticleRenderer) -> list[OutputFile]
         render_sitemap(site, renderer.templates),
         render_robots(site, renderer.templates),
         render_feed(site, renderer.templates),
-        OutputFile("_headers", headers_file().encode("utf-8")),
+        OutputFile("_headers", headers_file(admin=renderer.settings.admin).encode("utf-8")),
     ]
