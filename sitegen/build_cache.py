@@ -26,20 +26,20 @@ import os
 import pickle
 import shutil
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sitegen
-from sitegen.cms_config import ADMIN_DIR
-from sitegen.errors import SiteError
-from sitegen.model import OutputFile
-from sitegen.pipeline import BuildOptions, BuildResult, Paths, ProgressCallback, build_date, build_site, content_history
-from sitegen.preview.incremental import LiveSite
-from sitegen.search_index import SEARCH_BUNDLE_DIR, SYNONYMS_FILE, index_site
-from sitegen.writer import check_writable, remove_leftovers, write_file
+from sitegen.errors import Problem, Severity, SiteError
+from sitegen.project import BuildOptions, Paths, build_date, content_history
+
+if TYPE_CHECKING:  # the build itself is imported only when something changed: a no-change build starts quickly
+    from sitegen.pipeline import BuildResult, ProgressCallback
 
 CACHE_DIR = Path(".cache") / "sitegen"
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
+ADMIN_DIR = "admin"  # the form editor (sitegen/cms_config.py), copied into the output when the project has it
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,14 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Outcome:
-    result: BuildResult
     kind: str  # "full", "unchanged" or "incremental"
-    pages_written: int
+    pages: int
+    files: int
+    seconds: float
+    out_dir: str
+    warnings: list[Problem]
+    pages_written: int = 0
+    result: BuildResult | None = None  # None when nothing was built
 
 
 def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None = None) -> Outcome:
@@ -61,40 +66,77 @@ def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None
     started = time.perf_counter()
     cache = _Cache(paths.project_root / CACHE_DIR)
     inputs = read_inputs(paths, options)
-    last = cache.load(inputs.key, paths.out_dir)
+    record = cache.record_for(inputs.key, paths.out_dir)
+    if record is None:
+        return _full(paths, options, progress, cache, inputs)
+    changed = changed_files(paths, record.inputs, inputs)
+    if not changed:
+        remove_leftovers_beside(paths.out_dir)
+        seconds = time.perf_counter() - started
+        return Outcome("unchanged", record.pages, record.files, seconds, record.out_dir, record.warnings)
+    last = cache.site()
     if last is None:
         return _full(paths, options, progress, cache, inputs)
+    return _incremental(paths, options, cache, inputs, record, last, changed, started)
+
+
+def _incremental(
+    paths: Paths,
+    options: BuildOptions,
+    cache: _Cache,
+    inputs: Inputs,
+    record: _Record,
+    last: BuildResult,
+    changed: list[Path],
+    started: float,
+) -> Outcome:
+    from sitegen.preview.incremental import LiveSite
+    from sitegen.writer import check_writable, remove_leftovers
+
     check_writable(paths.out_dir)  # as a full build would: a read-only output is refused before any change
     remove_leftovers(paths.out_dir)  # staging folders of a build that was killed
-    changed = changed_files(paths, last.inputs, inputs)
-    if not changed:
-        return Outcome(replace(last.result, seconds=time.perf_counter() - started), "unchanged", 0)
-    live = LiveSite.resume(paths, options, last.result)
+    live = LiveSite.resume(paths, options, last)
     update = live.apply(changed)
     assert live.result is not None
     if update.full:
         cache.save(inputs, live.result, paths.out_dir)
-        return Outcome(live.result, "full", live.result.files)
+        return _outcome("full", live.result, live.result.files)
     if options.search:
         _index_again(paths)
     # Warnings about the changed files are the last build's no longer; near-duplicates across pages are found
     # again by the next full build and by `check`.
     edited = {paths.shown(path) for path in changed}
-    kept = [warning for warning in last.result.warnings if warning.path not in edited]
+    kept = [warning for warning in record.warnings if warning.path not in edited]
     result = replace(live.result, seconds=time.perf_counter() - started, warnings=kept)
     cache.save(inputs, result, paths.out_dir)
-    return Outcome(result, "incremental", update.pages)
+    return _outcome("incremental", result, update.pages)
 
 
 def _full(
     paths: Paths, options: BuildOptions, progress: ProgressCallback | None, cache: _Cache, inputs: Inputs
 ) -> Outcome:
+    from sitegen.pipeline import build_site
+
     result = build_site(paths, options, progress)
     cache.save(inputs, result, paths.out_dir)
-    return Outcome(result, "full", result.files)
+    return _outcome("full", result, result.files)
+
+
+def _outcome(kind: str, result: BuildResult, written: int) -> Outcome:
+    return Outcome(kind, result.pages, result.files, result.seconds, result.out_dir, result.warnings, written, result)
+
+
+def remove_leftovers_beside(out_dir: Path) -> None:
+    """A killed build's staging folders (cheap to look for: a glob beside the output)."""
+    if any(out_dir.parent.glob(f".{out_dir.name}.staging-*")):
+        from sitegen.writer import remove_leftovers
+
+        remove_leftovers(out_dir)
 
 
 def _index_again(paths: Paths) -> None:
+    from sitegen.search_index import SEARCH_BUNDLE_DIR, SYNONYMS_FILE, index_site
+
     shutil.rmtree(paths.out_dir / SEARCH_BUNDLE_DIR, ignore_errors=True)
     synonyms = paths.project_root / SYNONYMS_FILE
     problem = index_site(paths.out_dir, synonyms, paths.shown(synonyms))
@@ -132,17 +174,20 @@ def _folders(folder: Path) -> list[str]:
 
 
 def _digests(folder: Path) -> dict[str, str]:
+    """Each file under `folder` -> a digest of its bytes. Plain strings rather than Path objects: at 10,000 pages
+    this walk is most of a build that finds nothing to do."""
     found: dict[str, str] = {}
-    if not folder.is_dir():
-        return found
-    for directory, subfolders, files in os.walk(folder):
+    root = str(folder)
+    for directory, subfolders, files in os.walk(root):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        relative = os.path.relpath(directory, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
         for name in files:
-            path = Path(directory) / name
             try:
-                found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+                with open(os.path.join(directory, name), "rb") as file:  # noqa: PTH118, PTH123 (speed, above)
+                    found[prefix + name] = hashlib.sha256(file.read()).hexdigest()
             except OSError:
-                found[path.relative_to(folder).as_posix()] = "unreadable"
+                found[prefix + name] = "unreadable"
     return found
 
 
@@ -158,45 +203,64 @@ def changed_files(paths: Paths, before: Inputs, now: Inputs) -> list[Path]:
 
 
 @dataclass(frozen=True)
-class _Last:
+class _Record:
     inputs: Inputs
-    result: BuildResult
+    pages: int
+    files: int
+    out_dir: str
+    warnings: list[Problem]
 
 
 class _Cache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.record = folder / "inputs.json"
-        self.site = folder / "site.pickle"
+        self.site_file = folder / "site.pickle"
 
-    def load(self, key: str, out_dir: Path) -> _Last | None:
+    def record_for(self, key: str, out_dir: Path) -> _Record | None:
+        """The last build's record, if it was made from the same settings and the output is as it left it."""
         try:
-            record = json.loads(self.record.read_text(encoding="utf-8"))
-            if record.get("key") != key or record.get("outputs") != _outputs(out_dir):
+            data = json.loads(self.record.read_text(encoding="utf-8"))
+            if data.get("key") != key or data.get("outputs") != _outputs(out_dir):
                 return None
-            signed = self.site.read_bytes()
-        except (OSError, ValueError):
+            warnings = [Problem(**dict(w, severity=Severity(w["severity"]))) for w in data["warnings"]]
+            inputs = Inputs(key, data["content"], data["templates"])
+            return _Record(inputs, int(data["pages"]), int(data["files"]), str(data["out_dir"]), warnings)
+        except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def site(self) -> BuildResult | None:
+        from sitegen.pipeline import BuildResult
+
         secret = _secret()
+        try:
+            signed = self.site_file.read_bytes()
+        except OSError:
+            return None
         data = signed[32:]
         if secret is None or not hmac.compare_digest(signed[:32], hmac.digest(secret, data, "sha256")):
             return None
         result = pickle.loads(data)  # signed by this machine's key: written by a build here, not by anyone else
-        if not isinstance(result, BuildResult):
-            return None
-        return _Last(Inputs(key, record["content"], record["templates"]), result)
+        return result if isinstance(result, BuildResult) else None
 
     def save(self, inputs: Inputs, result: BuildResult, out_dir: Path) -> None:
+        from sitegen.model import OutputFile
+        from sitegen.writer import write_file
+
         secret = _secret()
         if secret is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        write_file(self.folder, OutputFile(self.site.name, hmac.digest(secret, data, "sha256") + data))
+        write_file(self.folder, OutputFile(self.site_file.name, hmac.digest(secret, data, "sha256") + data))
         record = {
             "key": inputs.key,
             "content": inputs.content,
             "templates": inputs.templates,
+            "pages": result.pages,
+            "files": result.files,
+            "out_dir": result.out_dir,
+            "warnings": [asdict(warning) for warning in result.warnings],
             "outputs": _outputs(out_dir),
         }
         write_file(self.folder, OutputFile(self.record.name, json.dumps(record).encode()))
@@ -205,15 +269,21 @@ class _Cache:
 def _outputs(out_dir: Path) -> dict[str, list[int]]:
     """Every output file's size and modification time: an output folder changed by anyone else is rebuilt."""
     found: dict[str, list[int]] = {}
-    for directory, _, files in os.walk(out_dir):
-        for name in files:
-            path = Path(directory) / name
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            found[path.relative_to(out_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    _scan(str(out_dir), "", found)
     return found
+
+
+def _scan(folder: str, prefix: str, found: dict[str, list[int]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, f"{prefix}{entry.name}/", found)
+        else:
+            stat = entry.stat(follow_symlinks=False)
+            found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
 
 
 def _secret() -> bytes | None:

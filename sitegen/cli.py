@@ -10,21 +10,16 @@ from pathlib import Path
 from sitegen.articles.schema import TYPES as ARTICLE_TYPES
 from sitegen.build_cache import Outcome
 from sitegen.build_cache import build as build_with_cache
-from sitegen.checks.duplicates import MAX_WARNINGS_SHOWN
 from sitegen.checks.report import FORMATS, render
-from sitegen.checks.run import CheckOptions, run_check
 from sitegen.errors import Problem, Severity, SiteError, UsageError, display_path
 from sitegen.gitinfo import changed_files
-from sitegen.importer.run import ImportOptions, plan_import, summary, write_articles, write_report
-from sitegen.new_article import NewArticle, write_new_article
-from sitegen.pipeline import BuildOptions, Paths, build_site
-from sitegen.preview.run import DEFAULT_PORT, ServeOptions, serve
 from sitegen.progress import Counter
-from sitegen.render.relative_links import make_links_relative
+from sitegen.project import DEFAULT_PORT, BuildOptions, Paths
 from sitegen.writer import OutputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+MAX_WARNINGS_SHOWN = 50  # a build prints at most this many warnings; `check` lists them all
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,6 +136,8 @@ def _add_check_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _run_check(options: argparse.Namespace) -> int:
+    from sitegen.checks.run import CheckOptions, run_check  # each command imports only what it runs
+
     paths = _paths(options)
     root = paths.project_root.resolve()
     only: set[str] | None = None
@@ -184,6 +181,8 @@ def _add_new_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def _run_new(options: argparse.Namespace) -> int:
+    from sitegen.new_article import NewArticle, write_new_article
+
     path = write_new_article(_paths(options), NewArticle(options.title, options.type, options.folder, options.topic))
     print(f"Wrote {path} as a draft (`make preview` shows it, marked as a draft).")
     print("Replace every TODO, then run `make check` (or .venv/bin/python build.py check).")
@@ -212,6 +211,8 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _run_serve(options: argparse.Namespace) -> int:
+    from sitegen.preview.run import ServeOptions, serve
+
     if options.port is not None and not 0 < options.port < 65536:
         raise UsageError("--port must be between 1 and 65535")
     settings = ServeOptions(
@@ -225,6 +226,8 @@ def _run_serve(options: argparse.Namespace) -> int:
 
 
 def _run_import(options: argparse.Namespace) -> int:
+    from sitegen.importer.run import ImportOptions, plan_import, summary, write_articles, write_report
+
     out_dir: Path = options.out or PROJECT_ROOT / "content"
     report: Path | None = options.report
     if report is not None and report.resolve().is_relative_to(out_dir.resolve()):
@@ -283,20 +286,24 @@ def _run_build(options: argparse.Namespace) -> int:
     )
     try:
         if options.full or options.relative_links:  # a relative-links build rewrites its output afterwards
-            outcome = Outcome(build_site(paths, settings, counter), "full", 0)
+            from sitegen.pipeline import build_site
+
+            result = build_site(paths, settings, counter)
+            outcome = Outcome("full", result.pages, result.files, result.seconds, result.out_dir, result.warnings)
+            if options.relative_links:
+                from sitegen.render.relative_links import make_links_relative
+
+                make_links_relative(paths.out_dir, result.site.config.base_path)
         else:
             outcome = build_with_cache(paths, settings, counter)
     finally:
         counter.finish()
-    result = outcome.result
-    if options.relative_links:
-        make_links_relative(paths.out_dir, result.site.config.base_path)
-    print_problems(result.warnings)
+    print_problems(outcome.warnings)
     if outcome.kind == "unchanged":
-        print(f"Nothing changed since the last build: {result.out_dir}/ is up to date ({result.seconds:.2f} s)")
+        print(f"Nothing changed since the last build: {outcome.out_dir}/ is up to date ({outcome.seconds:.2f} s)")
     elif outcome.kind == "incremental":
         written = f"{outcome.pages_written} file{'s' if outcome.pages_written != 1 else ''}"
-        print(f"Updated {written} of {result.pages} pages in {result.seconds:.2f} s into {result.out_dir}/")
+        print(f"Updated {written} of {outcome.pages} pages in {outcome.seconds:.2f} s into {outcome.out_dir}/")
     else:
-        print(f"Built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s into {result.out_dir}/")
+        print(f"Built {outcome.pages} pages ({outcome.files} files) in {outcome.seconds:.2f} s into {outcome.out_dir}/")
     return EXIT_OK

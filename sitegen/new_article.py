@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sitegen.config import load_config
 from sitegen.errors import UsageError
-from sitegen.pipeline import Paths, build_date
+from sitegen.project import Paths, build_date
 
 SECTIONS = {
     "symptom": ("What it feels like", "Common causes", "Things you can do yourself", "What happens at an appointment"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -14,9 +12,9 @@ from sitegen.assets import Asset, collect_assets
 from sitegen.checks.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.cms_config import ADMIN_DIR, admin_outputs, vendored_files
 from sitegen.config import load_config
-from sitegen.errors import Problem, Severity, SiteError, display_path
-from sitegen.gitinfo import is_shallow, last_commit_dates, repository_root
+from sitegen.errors import Problem, Severity, SiteError
 from sitegen.model import Article, Site, SiteConfig
+from sitegen.project import BuildOptions, Paths, build_date, content_history
 from sitegen.redirects import Plan, plan_moves, read_all_moves, render_moves, reserved_addresses, site_addresses
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages
@@ -31,43 +29,6 @@ ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class Paths:
-    project_root: Path
-    config_file: Path
-    content_dir: Path
-    templates_dir: Path
-    static_dir: Path
-    out_dir: Path
-
-    @classmethod
-    def for_project(
-        cls, root: Path, config: Path | None = None, content: Path | None = None, out: Path | None = None
-    ) -> Paths:
-        return cls(
-            project_root=root,
-            config_file=config or root / "site.yml",
-            content_dir=content or root / "content",
-            templates_dir=root / "templates",
-            static_dir=root / "static",
-            out_dir=out or root / "_site",
-        )
-
-    def shown(self, path: Path) -> str:
-        return display_path(path.resolve(), self.project_root.resolve())
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    base_url: str = ""
-    drafts: bool = False
-    force: bool = False
-    jobs: int = 0  # 0: one per core
-    hash_assets: bool = True  # the preview keeps stable names so a changed stylesheet can be swapped in place
-    start_method: str = ""  # multiprocessing start method; the preview, which has threads, uses forkserver
-    search: bool = True  # write the Pagefind search index
-
-
-@dataclass(frozen=True)
 class BuildResult:
     pages: int
     files: int
@@ -77,14 +38,6 @@ class BuildResult:
     site: Site  # what was built, for the preview's incremental rebuilds
     render_settings: RenderSettings
     moves: Plan | None = None  # redirects and retired pages written (the preview rebuilds in full when they change)
-
-
-def build_date() -> dt.date:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else today in UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.datetime.now(tz=dt.UTC).date()
 
 
 @dataclass(frozen=True)
@@ -126,27 +79,6 @@ def load_site(
     return LoadedSite(
         site, problems, [fingerprint for _, fingerprint in loaded], [a.source_path for a in shown_articles]
     )
-
-
-def content_history(paths: Paths) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
-    """Each article's last commit date ("Last updated"), keyed by its path inside content/. None in a shallow
-    clone, where every file would get the clone's date: that is a warning, since it is easy to fix in CI."""
-    content = paths.content_dir.resolve()
-    top = repository_root(content)
-    if top is None:
-        return (), []
-    if is_shallow(top):
-        warning = Problem(
-            paths.shown(paths.content_dir),
-            0,
-            "",
-            "is in a shallow git clone, so pages show no 'Last updated' date",
-            "fetch the full history (actions/checkout with fetch-depth: 0)",
-            Severity.WARNING,
-        )
-        return (), [warning]
-    dates = last_commit_dates(top, content)
-    return tuple(sorted((path.relative_to(content).as_posix(), day.isoformat()) for path, day in dates.items())), []
 
 
 def content_files(paths: Paths) -> tuple[list[Path], list[Problem]]:

@@ -10,7 +10,7 @@ from sitegen.articles.loader import find_content_files, load_article
 from sitegen.checks.readability import Readability, measure
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError
-from sitegen.pipeline import Paths, build_date
+from sitegen.project import Paths, build_date
 from sitegen.render.markdown import BodyRenderer
 
 

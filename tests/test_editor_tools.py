@@ -116,7 +116,7 @@ def test_external_link_check_reports_pages_that_do_not_open(server: str, tmp_pat
 
     from sitegen.articles.loader import load_article
     from sitegen.config import load_config
-    from sitegen.pipeline import build_date
+    from sitegen.project import build_date
 
     site = project(tmp_path)
     config = load_config(site / "site.yml", "site.yml")

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from sitegen.errors import SiteError, UsageError
 from sitegen.model import OutputFile
-from sitegen.pipeline import BuildOptions, Paths, build_site
+from sitegen.pipeline import build_site
+from sitegen.project import BuildOptions, Paths
 from sitegen.writer import MARKER, write_file
 from tests.sample_site import FIXTURE, make_project
 

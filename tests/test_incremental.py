@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.pipeline import BuildOptions, Paths, build_site
+from sitegen.pipeline import build_site
 from sitegen.preview.incremental import LiveSite
+from sitegen.project import BuildOptions, Paths
 from tests.test_golden import tree
 
 # Saves do not refresh the search index (Pagefind re-indexes the whole site), so these builds skip it.

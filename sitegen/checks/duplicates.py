@@ -20,7 +20,6 @@ from sitegen.dedupe.units import HEADING, Features, Unit
 from sitegen.errors import Problem, Severity
 from sitegen.model import Article
 
-MAX_WARNINGS_SHOWN = 50
 _CHECK_BY_HAND = (
     "if one word is a typing slip, correct it; if both are real words, add them to sitegen/dedupe/medical_words.txt"
 )

@@ -38,7 +38,8 @@ from sitegen.checks.triage import care_card_problems, triage_problems
 from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, SiteConfig
-from sitegen.pipeline import RESERVED_URL_DIRS, Paths, build_date, reserved_url_problems
+from sitegen.pipeline import RESERVED_URL_DIRS, reserved_url_problems
+from sitegen.project import Paths, build_date
 from sitegen.render.pages import ArticleRenderer, RenderSettings
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
 from sitegen.search_index import SYNONYMS_FILE, read_synonyms

@@ -19,7 +19,8 @@ from sitegen.assets import Asset
 from sitegen.checks.article import check_article
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, OutputFile, Site
-from sitegen.pipeline import BuildOptions, BuildResult, EarlyHook, Paths, build_site
+from sitegen.pipeline import BuildResult, EarlyHook, build_site
+from sitegen.project import BuildOptions, Paths
 from sitegen.redirects import read_page_moves
 from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages

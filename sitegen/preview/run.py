@@ -21,15 +21,15 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
 from sitegen.errors import Severity, SiteError, UsageError
-from sitegen.pipeline import BuildOptions, EarlyHook, Paths
+from sitegen.pipeline import EarlyHook
 from sitegen.preview.http import PreviewState, application, reload_browsers
 from sitegen.preview.incremental import LiveSite, Update
 from sitegen.preview.watch import changes
+from sitegen.project import DEFAULT_PORT, BuildOptions, Paths
 from sitegen.red_flags import red_flags_path
 from sitegen.workers import abandon_all
 from sitegen.writer import OutputError
 
-DEFAULT_PORT = 8000
 PORTS_TO_TRY = 20
 
 
