@@ -32,14 +32,13 @@ from typing import TYPE_CHECKING
 
 import sitegen
 from sitegen.errors import Problem, Severity, SiteError
-from sitegen.project import BuildOptions, Paths, build_date, content_history
+from sitegen.project import ADMIN_DIR, BuildOptions, Paths, build_date, content_history
 
 if TYPE_CHECKING:  # the build itself is imported only when something changed: a no-change build starts quickly
     from sitegen.pipeline import BuildResult, ProgressCallback
 
 CACHE_DIR = Path(".cache") / "sitegen"
 FORMAT = 2  # bump when what is stored changes shape
-ADMIN_DIR = "admin"  # the form editor (sitegen/cms_config.py), copied into the output when the project has it
 
 
 @dataclass(frozen=True)

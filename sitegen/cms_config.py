@@ -26,9 +26,9 @@ from sitegen.articles.schema import (
 )
 from sitegen.config import SLUG_PATTERN
 from sitegen.model import URGENCIES, OutputFile, SiteConfig
+from sitegen.project import ADMIN_DIR
 from sitegen.security_policy import ADMIN_CONTENT_SECURITY_POLICY, REFERRER_POLICY
 
-ADMIN_DIR = "admin"  # in the project (the vendored editor) and in the output (/admin/)
 EDITOR_SCRIPT = "decap-cms.js"
 PREVIEW_SCRIPT = "preview.js"
 Field = dict[str, Any]

@@ -10,11 +10,11 @@ from pathlib import Path
 from sitegen.articles.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
 from sitegen.assets import Asset, collect_assets
 from sitegen.checks.duplicates import ArticlePrint, duplicates_across_articles
-from sitegen.cms_config import ADMIN_DIR, admin_outputs, vendored_files
+from sitegen.cms_config import admin_outputs, vendored_files
 from sitegen.config import load_config
 from sitegen.errors import Problem, Severity, SiteError
 from sitegen.model import Article, Site, SiteConfig
-from sitegen.project import BuildOptions, Paths, build_date, content_history
+from sitegen.project import ADMIN_DIR, BuildOptions, Paths, build_date, content_history
 from sitegen.redirects import Plan, plan_moves, read_all_moves, render_moves, reserved_addresses, site_addresses
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.site_pages import render_site_pages

@@ -12,6 +12,7 @@ from sitegen.errors import Problem, Severity, display_path
 from sitegen.gitinfo import is_shallow, last_commit_dates, repository_root
 
 DEFAULT_PORT = 8000  # the preview's first choice of port
+ADMIN_DIR = "admin"  # the form editor: vendored in the project, published at /admin/ (sitegen/cms_config.py)
 
 
 @dataclass(frozen=True)
