@@ -25,16 +25,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # a sibling script, not a package
 import report
 
-from sitegen.articles.loader import load_article
-from sitegen.checks.duplicates import (
+from sitegen.check.duplicates import (
     article_units,
     duplicates_across_articles,
     fingerprint,
     paragraphs_to_fingerprint,
 )
-from sitegen.config import load_config
 from sitegen.dedupe.units import Features
 from sitegen.model import Article
+from sitegen.read.config import load_config
+from sitegen.read.loader import load_article
 
 # The generator makes at most about 9,400 distinct articles from one seed, so two seeds supply the
 # 100,000 paragraphs (about 10 substantial paragraphs an article).

@@ -1,6 +1,6 @@
 """A bounded mutation run over the writer, the sanitiser and the meaning guard (issue 12).
 
-Usage: python benchmarks/mutation.py [--module sitegen/writer.py ...] [--jobs 2] [--budget 1200]
+Usage: python benchmarks/mutation.py [--module sitegen/write/writer.py ...] [--jobs 2] [--budget 1200]
 
 Each mutant changes one thing in one module (flip a comparison, negate a condition, swap and/or, drop a
 `not`, return a constant, drop a statement, blank a string). The module's own tests (MODULES below) then run
@@ -82,7 +82,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/test_faults.py::test_a_stop_request_inside_the_sanitiser_stops_instead_of_being_swallowed",
     ),
     # The writer runs only in the real CLI: these tests start build.py (and the preview) as subprocesses.
-    "sitegen/writer.py": (
+    "sitegen/write/writer.py": (
         "tests/test_safe_output.py",
         "tests/test_incremental.py",
         _GAPS + "an_output_folder_that_is_a_symbolic_link_is_refused",

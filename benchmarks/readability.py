@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # a sibling script, not a package
 
-from sitegen.site_readability import PageGrade, grade_project
+from sitegen.build.site_readability import PageGrade, grade_project
 
 
 def table(grades: list[PageGrade]) -> str:

@@ -7,15 +7,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitegen.articles.schema import TYPES as ARTICLE_TYPES
-from sitegen.build_cache import Outcome
-from sitegen.build_cache import build as build_with_cache
-from sitegen.checks.report import FORMATS, render
+from sitegen.build.cache import Outcome
+from sitegen.build.cache import build as build_with_cache
+from sitegen.build.progress import Counter
+from sitegen.check.report import FORMATS, render
 from sitegen.errors import Problem, Severity, SiteError, UsageError, display_path
-from sitegen.gitinfo import changed_files
-from sitegen.progress import Counter
-from sitegen.project import DEFAULT_PORT, BuildOptions, Paths
-from sitegen.writer import OutputError
+from sitegen.read.gitinfo import changed_files
+from sitegen.read.project import DEFAULT_PORT, BuildOptions, Paths
+from sitegen.read.schema import TYPES as ARTICLE_TYPES
+from sitegen.write.writer import OutputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -136,7 +136,7 @@ def _add_check_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _run_check(options: argparse.Namespace) -> int:
-    from sitegen.checks.run import CheckOptions, run_check  # each command imports only what it runs
+    from sitegen.build.check_run import CheckOptions, run_check  # each command imports only what it runs
 
     paths = _paths(options)
     root = paths.project_root.resolve()
@@ -181,7 +181,7 @@ def _add_new_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def _run_new(options: argparse.Namespace) -> int:
-    from sitegen.new_article import NewArticle, write_new_article
+    from sitegen.build.new_article import NewArticle, write_new_article
 
     path = write_new_article(_paths(options), NewArticle(options.title, options.type, options.folder, options.topic))
     print(f"Wrote {path} as a draft (`make preview` shows it, marked as a draft).")
@@ -211,7 +211,7 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _run_serve(options: argparse.Namespace) -> int:
-    from sitegen.preview.run import ServeOptions, serve
+    from sitegen.serve.run import ServeOptions, serve
 
     if options.port is not None and not 0 < options.port < 65536:
         raise UsageError("--port must be between 1 and 65535")
@@ -286,12 +286,12 @@ def _run_build(options: argparse.Namespace) -> int:
     )
     try:
         if options.full or options.relative_links:  # a relative-links build rewrites its output afterwards
-            from sitegen.pipeline import build_site
+            from sitegen.build.pipeline import build_site
 
             result = build_site(paths, settings, counter)
             outcome = Outcome("full", result.pages, result.files, result.seconds, result.out_dir, result.warnings)
             if options.relative_links:
-                from sitegen.render.relative_links import make_links_relative
+                from sitegen.write.relative_links import make_links_relative
 
                 make_links_relative(paths.out_dir, result.site.config.base_path)
         else:

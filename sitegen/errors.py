@@ -24,7 +24,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
-    code: str = ""  # stable check code, e.g. "SRC002" (see sitegen/checks/codes.py); "" until classified
+    code: str = ""  # stable check code, e.g. "SRC002" (see sitegen/check/codes.py); "" until classified
     column: int = 0  # 1-based; 0 means the whole line
 
     def format(self) -> str:

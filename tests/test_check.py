@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.checks.codes import CODES
+from sitegen.check.codes import CODES
 from tests.sample_site import REPO, clean_env
 
 CLEAN_SITE = REPO / "tests" / "fixtures" / "check_site"

@@ -1,5 +1,5 @@
-"""The form (admin/config.yml, from sitegen/cms_config.py) against the content model `check` enforces
-(sitegen/articles/schema.py), field by field. Each comparison asks the real schema reader: which fields it knows
+"""The form (admin/config.yml, from sitegen/render/cms_config.py) against the content model `check` enforces
+(sitegen/read/schema.py), field by field. Each comparison asks the real schema reader: which fields it knows
 (its "allowed:" hint for an unknown field), which it requires ("is required"), which values it allows ("use one
 of:"), so a field added to the schema without the form (or the other way round) fails here."""
 
@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 import yaml
 
-from sitegen.articles.schema import FIELDS, read_front_matter
-from sitegen.cms_config import admin_outputs, cms_config, content_folders, front_matter_fields
-from sitegen.config import load_config
 from sitegen.errors import Problem
 from sitegen.model import SiteConfig
-from sitegen.security_policy import ADMIN_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, headers_file
-from sitegen.yaml_tree import Mapping, parse
+from sitegen.read.config import load_config
+from sitegen.read.schema import FIELDS, read_front_matter
+from sitegen.read.yaml_tree import Mapping, parse
+from sitegen.render.cms_config import admin_outputs, cms_config, content_folders, front_matter_fields
+from sitegen.render.security_policy import ADMIN_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, headers_file
 from tests.sample_site import FIXTURE, REPO, make_project, run_build
 
 TODAY = dt.date(2025, 3, 1)

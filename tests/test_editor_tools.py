@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.checks.external import unreachable_sources, url_failure
+from sitegen.check.external import unreachable_sources, url_failure
 from tests.sample_site import REPO, clean_env, run_build
 from tests.test_check import git, project, run_check
 
@@ -114,9 +114,9 @@ def test_external_link_check_reports_pages_that_do_not_open(server: str, tmp_pat
     closed = url_failure("http://127.0.0.1:9/", timeout=2)
     assert closed is not None and "refused" in closed.lower()
 
-    from sitegen.articles.loader import load_article
-    from sitegen.config import load_config
-    from sitegen.project import build_date
+    from sitegen.read.config import load_config
+    from sitegen.read.loader import load_article
+    from sitegen.read.project import build_date
 
     site = project(tmp_path)
     config = load_config(site / "site.yml", "site.yml")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import writer
+from sitegen.write import writer
 from tests.sample_site import REPO, clean_env, run_build
 from tests.test_safe_output import add_articles, tree_hash
 from tests.waiting import alive, live_children, wait_for_exit, wait_for_paths, wait_until
@@ -500,7 +500,7 @@ def test_a_page_replaced_between_its_size_and_its_read_is_never_sent_short(tmp_p
     from tornado import web
     from tornado.httpserver import HTTPServer
 
-    from sitegen.preview.http import PreviewState, SiteFileHandler
+    from sitegen.serve.http import PreviewState, SiteFileHandler
 
     root = tmp_path / "site"
     root.mkdir()

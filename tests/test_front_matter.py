@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.yaml_tree import Mapping, Scalar, Sequence, YamlError, parse
+from sitegen.read.yaml_tree import Mapping, Scalar, Sequence, YamlError, parse
 
 
 def test_values_stay_the_strings_editors_typed() -> None:

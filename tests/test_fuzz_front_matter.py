@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.articles.loader import load_article
-from sitegen.config import load_config
 from sitegen.errors import Problem
 from sitegen.model import SiteConfig
-from sitegen.yaml_tree import Mapping, Scalar, YamlError, parse
+from sitegen.read.config import load_config
+from sitegen.read.loader import load_article
+from sitegen.read.yaml_tree import Mapping, Scalar, YamlError, parse
 from tests.sample_site import FIXTURE, make_project, run_build
 
 SHOWN = "content/fuzzed.md"

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen.build.pipeline import build_site
 from sitegen.errors import SiteError, UsageError
 from sitegen.model import OutputFile
-from sitegen.pipeline import build_site
-from sitegen.project import BuildOptions, Paths
-from sitegen.writer import MARKER, write_file
+from sitegen.read.project import BuildOptions, Paths
+from sitegen.write.writer import MARKER, write_file
 from tests.sample_site import FIXTURE, make_project
 
 settings.register_profile("long", max_examples=2000, deadline=None)

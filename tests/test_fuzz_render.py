@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen.read.urls import Kind, browser_text, classify
 from sitegen.render.markdown import BodyRenderer, RenderedBody
-from sitegen.render.urls import Kind, browser_text, classify
 
 EXAMPLES = int(os.environ.get("SITEGEN_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.pipeline import build_site
-from sitegen.preview.incremental import LiveSite
-from sitegen.project import BuildOptions, Paths
+from sitegen.build.incremental import LiveSite
+from sitegen.build.pipeline import build_site
+from sitegen.read.project import BuildOptions, Paths
 from tests.test_golden import tree
 
 # Saves do not refresh the search index (Pagefind re-indexes the whole site), so these builds skip it.

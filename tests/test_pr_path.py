@@ -150,7 +150,7 @@ def test_a_content_only_change_skips_the_developers_job(walked: JobRunner) -> No
 
 def test_a_code_change_runs_the_developers_job(tmp_path: Path) -> None:
     origin = repository(tmp_path)
-    clone = pull_request(tmp_path, origin, {"sitegen/render/urls.py": "\n# a code change\n"})
+    clone = pull_request(tmp_path, origin, {"sitegen/read/urls.py": "\n# a code change\n"})
     assert run_paths_step(clone) == "true"
 
 

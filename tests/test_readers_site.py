@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import load_config
-from sitegen.security_policy import CONTENT_SECURITY_POLICY, HEADER_CONTENT_SECURITY_POLICY, REFERRER_POLICY
+from sitegen.read.config import load_config
+from sitegen.render.security_policy import CONTENT_SECURITY_POLICY, HEADER_CONTENT_SECURITY_POLICY, REFERRER_POLICY
 from tests.published_site import ARTICLES, build_repo_site, copy_repo_site
 from tests.sample_site import REPO
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import Browser
 
-from sitegen.render.relative_links import make_links_relative, relative_address
+from sitegen.write.relative_links import make_links_relative, relative_address
 from tests.chromium import needs_chromium
 from tests.sample_site import make_project, run_build
 

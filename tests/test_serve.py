@@ -400,8 +400,8 @@ def test_every_page_has_its_head_end_in_the_first_64_kib(preview: Preview) -> No
 
 
 def test_after_a_sequence_of_edits_the_preview_equals_a_fresh_build(project: Path, tmp_path: Path) -> None:
-    from sitegen.pipeline import build_site
-    from sitegen.project import BuildOptions, Paths
+    from sitegen.build.pipeline import build_site
+    from sitegen.read.project import BuildOptions, Paths
     from tests.test_golden import tree
 
     server = Preview(project)

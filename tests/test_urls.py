@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.read.urls import Kind, classify
 from sitegen.render.markdown import BodyRenderer, RenderedBody
 from sitegen.render.sanitize import make_sanitizer
-from sitegen.render.urls import Kind, classify
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.test_check import page, project, run_check
 
@@ -333,7 +333,7 @@ def test_front_matter_image_on_the_site_is_accepted(tmp_path: Path, src: str) ->
 @pytest.mark.parametrize("piece", ["[", "[x", "![", "<a ", "<img src=", "[a]("])
 def test_scanning_a_body_for_addresses_stays_linear(piece: str) -> None:
     """Unclosed brackets and tags used to make each scan run to the end: 40,000 "<a " took minutes."""
-    from sitegen.checks.page import _HTML_URL, _IMAGE, _LINK
+    from sitegen.check.page import _HTML_URL, _IMAGE, _LINK
 
     body = "\n".join([piece * 100] * 400)  # 40,000 pieces; a quadratic scan takes well over a minute here
     started = time.perf_counter()

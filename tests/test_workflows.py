@@ -156,7 +156,7 @@ def problem(path: str, severity: str = "error", line: int = 3, **extra: object) 
 
 
 def test_the_summary_links_changed_pages_and_lists_only_their_problems_by_field() -> None:
-    from sitegen.ci_summary import summary
+    from sitegen.check.ci_summary import summary
 
     data: dict[str, object] = {
         "problems": [
@@ -180,7 +180,7 @@ def test_the_summary_links_changed_pages_and_lists_only_their_problems_by_field(
 
 
 def test_the_summary_says_when_annotations_are_cut_off() -> None:
-    from sitegen.ci_summary import summary
+    from sitegen.check.ci_summary import summary
 
     errors = [problem("content/a.md", line=n) for n in range(1, 13)]
     warnings = [problem("content/a.md", "warning", line=n) for n in range(1, 4)]
@@ -190,7 +190,7 @@ def test_the_summary_says_when_annotations_are_cut_off() -> None:
 
 
 def test_the_summary_survives_a_missing_check_json_and_a_missing_preview(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "sitegen.ci_summary", "--check-json", str(tmp_path / "check.json")]
+    command = [sys.executable, "-m", "sitegen.check.ci_summary", "--check-json", str(tmp_path / "check.json")]
     result = subprocess.run(
         [*command, "--changed-since", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
     )
@@ -204,7 +204,7 @@ def test_the_summary_survives_a_missing_check_json_and_a_missing_preview(tmp_pat
 
 
 def test_the_summary_marks_removed_pages_and_says_when_there_is_no_zip() -> None:
-    from sitegen.ci_summary import summary
+    from sitegen.check.ci_summary import summary
 
     text = summary(["content/gone-for-good.md"], {"problems": []}, "https://p.example/", "")
     assert "| `/gone-for-good/` (removed) | `content/gone-for-good.md` | — |" in text

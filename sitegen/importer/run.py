@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.articles.frontmatter import split
 from sitegen.dedupe.engine import UNSURE_RULE, deduplicate
 from sitegen.dedupe.units import HEADING, Decision, Unit
 from sitegen.errors import Problem, SiteError
 from sitegen.importer import emit, html
 from sitegen.importer.segment import Line, logical_lines, segment
-from sitegen.source_file import read_text
-from sitegen.yaml_tree import Mapping, Scalar, YamlError, parse
+from sitegen.read.frontmatter import split
+from sitegen.read.source_file import read_text
+from sitegen.read.yaml_tree import Mapping, Scalar, YamlError, parse
 
 MAX_SOURCE_BYTES = 2_000_000
 

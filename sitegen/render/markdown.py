@@ -18,8 +18,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from sitegen.citations import MARKER
 from sitegen.errors import Problem
+from sitegen.read.citations import MARKER
 from sitegen.render.sanitize import make_sanitizer
 
 _TAG = re.compile(r"<[^>]*>")

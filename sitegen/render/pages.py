@@ -9,9 +9,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from sitegen import citations
 from sitegen.errors import Problem, SiteError
 from sitegen.model import Article, OutputFile, Site, SiteConfig
+from sitegen.read import citations
 from sitegen.render import views
 from sitegen.render.chooser import WHEN_TO_GET_HELP, chooser_views
 from sitegen.render.context import (

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 import nh3
 
-from sitegen.render.urls import IMAGE_KINDS, LINK_KINDS, Kind, classify
+from sitegen.read.urls import IMAGE_KINDS, LINK_KINDS, Kind, classify
 
 TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "kbd",
@@ -94,7 +94,7 @@ def make_sanitizer(base_path: str, asset_urls: Mapping[str, str] | None = None) 
 
 
 def safe_url(value: str, base_path: str, image: bool = False) -> str | None:
-    """The URL as it should appear in the page, or None when it must be dropped (see sitegen/render/urls.py).
+    """The URL as it should appear in the page, or None when it must be dropped (see sitegen/read/urls.py).
     Addresses from the site root are written as the browser reads them, under `base_path`."""
     address = classify(value)
     if address.kind not in (IMAGE_KINDS if image else LINK_KINDS):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sitegen.model import OutputFile, Site
 from sitegen.render.feed import render_feed
 from sitegen.render.pages import ArticleRenderer, render_listings
+from sitegen.render.security_policy import headers_file
 from sitegen.render.sitemap import render_robots, render_sitemap
-from sitegen.security_policy import headers_file
 
 
 def render_site_pages(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:

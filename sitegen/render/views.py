@@ -16,7 +16,7 @@ from sitegen.render.context import (
     SiteView,
     TopicLink,
 )
-from sitegen.security_policy import CONTENT_SECURITY_POLICY, REFERRER_POLICY
+from sitegen.render.security_policy import CONTENT_SECURITY_POLICY, REFERRER_POLICY
 
 _MONTHS = (
     "January",

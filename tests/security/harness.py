@@ -31,7 +31,7 @@ PROBLEM_LINE = re.compile(r"^[^\s:][^:\n]*(?::\d+){0,2}: \S.*$")
 __all__ = ["Case", "Preview", "Result", "page", "tree"]
 
 
-BUILD_CACHE = "project/.cache"  # sitegen/build_cache.py
+BUILD_CACHE = "project/.cache"  # sitegen/build/cache.py
 
 
 def tree(root: Path, skip: Path | None = None, contents: bool = True) -> dict[str, str]:

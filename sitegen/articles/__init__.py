@@ -1,1 +1,0 @@
-"""Stage 2: content files -> validated Articles, or Problems."""

@@ -1,0 +1,307 @@
+"""Incremental builds from the command line: the second `build` with nothing changed does nothing, and one with a
+few pages changed updates only what those changes touch, using the preview's dependency tracking (LiveSite).
+
+After each build the cache folder (`.cache/sitegen/` in the project, safe to delete, ignored by git) keeps:
+
+- `inputs.json`: a digest of everything that is not tracked page by page (the generator's own code, the build
+  options, the build date, site.yml, rules/, static/, the git dates), a digest of each content file and template,
+  and each output file's size and modification time, so an output folder someone changed is rebuilt in full;
+- `site.pickle`: the loaded site and its render settings, so unchanged pages are neither read nor checked again.
+  A pickle can run code when loaded, so it is signed with a key kept outside the project (in the user's cache
+  folder): a file committed to the repository or restored from another machine is ignored, never loaded.
+
+Anything unexpected (no cache, another generator version, a changed setting, a moved or retired page, a changed
+stylesheet or image, an output folder that is not as the last build left it) makes a full build, which is always
+correct. A build that fails leaves the output as it was, so the record still describes it; one that stops half
+way through writing leaves files the record does not describe, so the next build is a full one. Nothing in the
+cache is changed by a build that fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import shutil
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sitegen
+from sitegen.errors import Problem, Severity, SiteError
+from sitegen.read.project import ADMIN_DIR, BuildOptions, Paths, build_date, content_history
+
+if TYPE_CHECKING:  # the build itself is imported only when something changed: a no-change build starts quickly
+    from sitegen.build.pipeline import BuildResult, ProgressCallback
+
+CACHE_DIR = Path(".cache") / "sitegen"
+FORMAT = 2  # bump when what is stored changes shape
+
+
+@dataclass(frozen=True)
+class Inputs:
+    key: str  # everything a change of which needs a full build
+    content: dict[str, str]  # file inside content/ -> digest of its bytes
+    templates: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # "full", "unchanged" or "incremental"
+    pages: int
+    files: int
+    seconds: float
+    out_dir: str
+    warnings: list[Problem]
+    pages_written: int = 0
+    result: BuildResult | None = None  # None when nothing was built
+
+
+def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None = None) -> Outcome:
+    """Build the site, reusing the last build where nothing it depends on changed."""
+    started = time.perf_counter()
+    cache = _Cache(paths.project_root / CACHE_DIR)
+    inputs = read_inputs(paths, options)
+    record = cache.record_for(inputs.key, paths.out_dir)
+    if record is None:
+        return _full(paths, options, progress, cache, inputs)
+    changed = changed_files(paths, record.inputs, inputs)
+    if not changed:
+        remove_leftovers_beside(paths.out_dir)
+        seconds = time.perf_counter() - started
+        return Outcome("unchanged", record.pages, record.files, seconds, record.out_dir, record.warnings)
+    last = cache.site()
+    if last is None:
+        return _full(paths, options, progress, cache, inputs)
+    return _incremental(paths, options, cache, inputs, record, last, changed, started)
+
+
+def _incremental(
+    paths: Paths,
+    options: BuildOptions,
+    cache: _Cache,
+    inputs: Inputs,
+    record: _Record,
+    last: BuildResult,
+    changed: list[Path],
+    started: float,
+) -> Outcome:
+    from sitegen.build.incremental import LiveSite
+    from sitegen.write.writer import check_writable, remove_leftovers
+
+    check_writable(paths.out_dir)  # as a full build would: a read-only output is refused before any change
+    remove_leftovers(paths.out_dir)  # staging folders of a build that was killed
+    live = LiveSite.resume(paths, options, last)
+    update = live.apply(changed)
+    assert live.result is not None
+    if update.full:
+        cache.save(inputs, live.result, paths.out_dir)
+        return _outcome("full", live.result, live.result.files)
+    if options.search:
+        _index_again(paths)
+    # Warnings about the changed files are the last build's no longer; near-duplicates across pages are found
+    # again by the next full build and by `check`.
+    edited = {paths.shown(path) for path in changed}
+    kept = [warning for warning in record.warnings if warning.path not in edited]
+    result = replace(live.result, seconds=time.perf_counter() - started, warnings=kept)
+    cache.save(inputs, result, paths.out_dir)
+    return _outcome("incremental", result, update.pages)
+
+
+def _full(
+    paths: Paths, options: BuildOptions, progress: ProgressCallback | None, cache: _Cache, inputs: Inputs
+) -> Outcome:
+    from sitegen.build.pipeline import build_site
+
+    result = build_site(paths, options, progress)
+    cache.save(inputs, result, paths.out_dir)
+    return _outcome("full", result, result.files)
+
+
+def _outcome(kind: str, result: BuildResult, written: int) -> Outcome:
+    return Outcome(kind, result.pages, result.files, result.seconds, result.out_dir, result.warnings, written, result)
+
+
+def remove_leftovers_beside(out_dir: Path) -> None:
+    """A killed build's staging folders (cheap to look for: a glob beside the output)."""
+    if any(out_dir.parent.glob(f".{out_dir.name}.staging-*")):
+        from sitegen.write.writer import remove_leftovers
+
+        remove_leftovers(out_dir)
+
+
+def _index_again(paths: Paths) -> None:
+    from sitegen.write.search_index import SEARCH_BUNDLE_DIR, SYNONYMS_FILE, index_site
+
+    shutil.rmtree(paths.out_dir / SEARCH_BUNDLE_DIR, ignore_errors=True)
+    synonyms = paths.project_root / SYNONYMS_FILE
+    problem = index_site(paths.out_dir, synonyms, paths.shown(synonyms))
+    if problem is not None:
+        raise SiteError([problem])
+
+
+def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
+    """Digests of every input. Content and templates are kept file by file (the preview's tracking decides what a
+    change to one of them touches); everything else goes into one key."""
+    whole = hashlib.sha256()
+    for part in (
+        f"format {FORMAT}",
+        f"sitegen {sitegen.__version__}",
+        repr((options.base_url, options.drafts, options.hash_assets, options.search)),
+        build_date().isoformat(),
+        str(paths.out_dir.resolve()),
+        str(paths.content_dir.resolve()),
+        str(paths.templates_dir.resolve()),
+        repr(content_history(paths)[0]),
+        repr(_folders(paths.content_dir)),  # the form editor has one collection per folder
+    ):
+        whole.update(part.encode() + b"\0")
+    code = Path(sitegen.__file__).parent
+    for folder in (code, paths.static_dir, paths.project_root / "rules", paths.project_root / ADMIN_DIR):
+        for name, digest in sorted(_digests(folder).items()):
+            whole.update(f"{folder.name}/{name}={digest}\0".encode())
+    config = paths.config_file
+    whole.update(hashlib.sha256(config.read_bytes()).hexdigest().encode() if config.is_file() else b"-")
+    return Inputs(whole.hexdigest(), _digests(paths.content_dir), _digests(paths.templates_dir))
+
+
+def _folders(folder: Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_dir())
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """Each file under `folder` -> a digest of its bytes. Plain strings rather than Path objects: at 10,000 pages
+    this walk is most of a build that finds nothing to do."""
+    found: dict[str, str] = {}
+    root = str(folder)
+    for directory, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        relative = os.path.relpath(directory, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in files:
+            try:
+                with open(os.path.join(directory, name), "rb") as file:  # noqa: PTH118, PTH123 (speed, above)
+                    found[prefix + name] = hashlib.sha256(file.read()).hexdigest()
+            except OSError:
+                found[prefix + name] = "unreadable"
+    return found
+
+
+def changed_files(paths: Paths, before: Inputs, now: Inputs) -> list[Path]:
+    """Content files and templates added, removed or edited since the last build."""
+    changed = []
+    for folder, old, new in (
+        (paths.content_dir, before.content, now.content),
+        (paths.templates_dir, before.templates, now.templates),
+    ):
+        changed += [folder / name for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name)]
+    return changed
+
+
+@dataclass(frozen=True)
+class _Record:
+    inputs: Inputs
+    pages: int
+    files: int
+    out_dir: str
+    warnings: list[Problem]
+
+
+class _Cache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.record = folder / "inputs.json"
+        self.site_file = folder / "site.pickle"
+
+    def record_for(self, key: str, out_dir: Path) -> _Record | None:
+        """The last build's record, if it was made from the same settings and the output is as it left it."""
+        try:
+            data = json.loads(self.record.read_text(encoding="utf-8"))
+            if data.get("key") != key or data.get("outputs") != _outputs(out_dir):
+                return None
+            warnings = [Problem(**dict(w, severity=Severity(w["severity"]))) for w in data["warnings"]]
+            inputs = Inputs(key, data["content"], data["templates"])
+            return _Record(inputs, int(data["pages"]), int(data["files"]), str(data["out_dir"]), warnings)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def site(self) -> BuildResult | None:
+        from sitegen.build.pipeline import BuildResult
+
+        secret = _secret()
+        try:
+            signed = self.site_file.read_bytes()
+        except OSError:
+            return None
+        data = signed[32:]
+        if secret is None or not hmac.compare_digest(signed[:32], hmac.digest(secret, data, "sha256")):
+            return None
+        result = pickle.loads(data)  # signed by this machine's key: written by a build here, not by anyone else
+        return result if isinstance(result, BuildResult) else None
+
+    def save(self, inputs: Inputs, result: BuildResult, out_dir: Path) -> None:
+        from sitegen.model import OutputFile
+        from sitegen.write.writer import write_file
+
+        secret = _secret()
+        if secret is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        write_file(self.folder, OutputFile(self.site_file.name, hmac.digest(secret, data, "sha256") + data))
+        record = {
+            "key": inputs.key,
+            "content": inputs.content,
+            "templates": inputs.templates,
+            "pages": result.pages,
+            "files": result.files,
+            "out_dir": result.out_dir,
+            "warnings": [asdict(warning) for warning in result.warnings],
+            "outputs": _outputs(out_dir),
+        }
+        write_file(self.folder, OutputFile(self.record.name, json.dumps(record).encode()))
+
+
+def _outputs(out_dir: Path) -> dict[str, list[int]]:
+    """Every output file's size and modification time: an output folder changed by anyone else is rebuilt."""
+    found: dict[str, list[int]] = {}
+    _scan(str(out_dir), "", found)
+    return found
+
+
+def _scan(folder: str, prefix: str, found: dict[str, list[int]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, f"{prefix}{entry.name}/", found)
+        else:
+            stat = entry.stat(follow_symlinks=False)
+            found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
+
+
+def _secret() -> bytes | None:
+    """This machine's key for signing the cached site, kept in the user's cache folder, outside any project."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
+    key_file = home / "build-state.key"
+    try:
+        return key_file.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(os.urandom(32))
+        return key_file.read_bytes()
+    except FileExistsError:
+        return key_file.read_bytes()
+    except OSError:
+        return None

@@ -1,0 +1,260 @@
+"""Rebuild only what a save changed, with the same output a full build would give.
+
+An edit to one article's text re-renders that page alone. An edit that changes what other pages show of an
+article (its title, summary, dates, topics, address, status) also re-renders the pages whose neighbours
+changed and the listings, sitemap and feed, writing only files whose bytes differ. Templates, site.yml and
+added or removed assets need a full build. Site-wide near-duplicate warnings are left to full builds.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sitegen.build.pipeline import BuildResult, EarlyHook, build_site
+from sitegen.check.article import check_article
+from sitegen.errors import Problem, Severity, SiteError, display_path
+from sitegen.model import Article, OutputFile, Site
+from sitegen.read.loader import find_collisions, find_missing_related, load_article, shown_in_project
+from sitegen.read.project import BuildOptions, Paths
+from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours
+from sitegen.render.redirects import read_page_moves
+from sitegen.render.site_pages import render_site_pages
+from sitegen.write.assets import Asset
+from sitegen.write.writer import MARKER, MARKER_TEXT, make_folders_below, write_file
+
+SITE_PAGE_TEMPLATES = frozenset(
+    {"home.html", "topic.html", "topics.html", "404.html", "search.html", "sitemap.xml", "feed.xml", "robots.txt"}
+)
+
+
+@dataclass(frozen=True)
+class Update:
+    pages: int  # pages written
+    reload_path: str  # "*" for a page reload; a stylesheet's name to swap just that
+    full: bool = False  # a full build was needed
+
+
+def listing_key(article: Article) -> tuple[object, ...]:
+    """Everything other pages (listings, neighbours, sitemap, feed) show of an article."""
+    meta = article.meta
+    return (
+        article.url_path,
+        meta.slug,
+        meta.title,
+        meta.summary,
+        meta.type,
+        meta.status,
+        meta.topics,
+        meta.last_reviewed,
+        meta.date_published,
+        meta.authors,
+        article.is_home and article.body,
+    )
+
+
+class LiveSite:
+    def __init__(self, paths: Paths, options: BuildOptions) -> None:
+        self.paths = paths
+        self.options = options
+        self.result: BuildResult | None = None
+        self.renderer: ArticleRenderer | None = None
+        self.articles: dict[str, Article] = {}
+        self.plans: dict[str, Neighbours] = {}
+        self._early: _EarlyPages | None = None
+        self.moving: set[str] = set()  # files (as shown) whose redirects or retired page the last full build wrote
+
+    @classmethod
+    def resume(cls, paths: Paths, options: BuildOptions, result: BuildResult) -> LiveSite:
+        """Carry on from a finished build (the command line's incremental builds)."""
+        live = cls(paths, options)
+        live._adopt(result)
+        return live
+
+    def full(self, on_loaded: EarlyHook | None = None) -> BuildResult:
+        result = build_site(self.paths, self.options, on_loaded=on_loaded)
+        self._adopt(result)
+        return result
+
+    def _adopt(self, result: BuildResult) -> None:
+        self.result = result
+        self.renderer = ArticleRenderer(result.render_settings)
+        self.articles = {article.source_path: article for article in result.site.articles}
+        self.plans = plan_neighbours(result.site)
+        moves = result.moves
+        if moves is not None:
+            self.moving = {r.source for r in moves.redirects} | {page.source for page in moves.retired}
+
+    def serve_early(self, site: Site, settings: RenderSettings, assets: list[Asset]) -> None:
+        """Before the first build has rendered its pages: write the site-wide pages and assets into the served
+        folder, and render article pages when they are asked for. The finished build then replaces it all."""
+        out = self.paths.out_dir
+        out.mkdir(exist_ok=True)  # not its parent: if the preview was stopped meanwhile, fail instead
+        (out / MARKER).write_bytes(MARKER_TEXT)
+        for asset in assets:
+            target = out / asset.output_path
+            make_folders_below(out, target.parent)
+            shutil.copyfile(asset.source, target)
+        renderer = ArticleRenderer(settings)
+        outputs = render_site_pages(site, renderer)
+        for output in outputs:
+            _write_if_changed(out, output)
+        self._early = _EarlyPages(renderer, {a.url_path: a for a in site.articles}, plan_neighbours(site))
+
+    def render_if_missing(self, request_path: str) -> None:
+        """Called for every request while the first build runs: render an article page not yet written."""
+        early = self._early
+        if early is None:
+            return
+        url_path = request_path.removesuffix("index.html").strip("/")
+        url_path = f"{url_path}/" if url_path else ""
+        article = early.articles.get(url_path)
+        if article is None or article.is_home or (self.paths.out_dir / url_path / "index.html").is_file():
+            return
+        with early.lock:
+            _write_if_changed(self.paths.out_dir, early.renderer.render(article, early.plans[url_path]))
+
+    def first_build_done(self) -> None:
+        self._early = None
+
+    def apply(self, changed: Iterable[Path]) -> Update:
+        """Bring the output up to date after these files changed; SiteError (output untouched) on problems."""
+        changed = sorted(set(changed))
+        if self.result is None or self.renderer is None or any(self._needs_full(path) for path in changed):
+            result = self.full()
+            return Update(result.pages, "*", full=True)
+        written = 0
+        templates = [path for path in changed if path.is_relative_to(self.paths.templates_dir)]
+        if templates:
+            written += self._rerender_site_pages()
+        content = [path for path in changed if path.is_relative_to(self.paths.content_dir)]
+        if content:
+            written += self._apply_content(content)
+        assets = [path for path in changed if path.is_relative_to(self.paths.static_dir)]
+        for asset in assets:
+            target = self.paths.out_dir / "assets" / asset.relative_to(self.paths.static_dir)
+            shutil.copyfile(asset, target)
+        only_a_stylesheet = len(changed) == 1 and assets and assets[0].suffix == ".css"
+        return Update(written, assets[0].name if only_a_stylesheet else "*")
+
+    def _needs_full(self, path: Path) -> bool:
+        if path.is_relative_to(self.paths.content_dir):
+            return self._moves_page(path)
+        if path.is_relative_to(self.paths.templates_dir):
+            # Templates used only by the site-wide pages; article pages use the others (and base.html).
+            return path.relative_to(self.paths.templates_dir).as_posix() not in SITE_PAGE_TEMPLATES
+        if path.is_relative_to(self.paths.static_dir):
+            target = self.paths.out_dir / "assets" / path.relative_to(self.paths.static_dir)
+            return not (path.is_file() and target.is_file())  # an added or removed asset changes asset()
+        return True  # templates, site.yml, rules/red-flags.yml
+
+    def _moves_page(self, path: Path) -> bool:
+        """A page that declares (or declared) old addresses or is retired: its redirect pages, its "removed" page
+        and `_redirects` are site-wide, so a full build writes them."""
+        shown = display_path(path.resolve(), self.paths.project_root.resolve())
+        declares = path.suffix == ".md" and path.is_file() and read_page_moves(path, self.paths.content_dir, shown)[0]
+        return shown in self.moving or bool(declares)
+
+    def _rerender_site_pages(self) -> int:
+        """A template of the home, topic, 404, sitemap, feed or robots page changed: render those again."""
+        assert self.result is not None
+        self.renderer = ArticleRenderer(self.result.render_settings)  # a fresh template environment
+        site = self.result.site
+        outputs = render_site_pages(site, self.renderer)
+        return sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
+
+    def _apply_content(self, changed: list[Path]) -> int:
+        assert self.result is not None and self.renderer is not None
+        site = self.result.site
+        articles = dict(self.articles)
+        problems: list[Problem] = []
+        touched: list[str] = []
+        root = self.paths.project_root.resolve()
+        for path in changed:
+            relative = path.relative_to(self.paths.content_dir).as_posix()
+            articles.pop(relative, None)
+            if not path.is_file() or path.suffix != ".md":
+                continue
+            shown = display_path(path.resolve(), root)
+            article, found = load_article(
+                path, self.paths.content_dir, shown, site.config, site.build_date, self.options.drafts
+            )
+            if article is not None:
+                found = found + check_article(article, shown)[0]
+                articles[relative] = article
+                touched.append(relative)
+            elif relative in self.articles:
+                # The page failed to load: its last good version stands in, so links to it are not reported as
+                # broken too (one mistake, one message). The preview is not updated while the error stands.
+                articles[relative] = self.articles[relative]
+            problems.extend(found)
+        prefix = display_path(self.paths.content_dir.resolve(), root)
+        # Only the changed articles can differ in what other pages show of them.
+        same_listing = articles.keys() == self.articles.keys() and all(
+            listing_key(articles[relative]) == listing_key(self.articles[relative]) for relative in touched
+        )
+        if same_listing:  # the same slugs and addresses: only the edited articles' own links can break
+            ordered = list(site.articles) if not touched else sorted(articles.values(), key=lambda a: a.url_path)
+            slugs = frozenset(article.slug for article in ordered)
+            problems += find_missing_related(
+                [shown_in_project(articles[relative], prefix) for relative in touched], slugs
+            )
+        else:
+            ordered = sorted(articles.values(), key=lambda article: article.url_path)
+            shown_articles = [shown_in_project(article, prefix) for article in ordered]
+            problems += find_collisions(shown_articles) + find_missing_related(shown_articles)
+        if any(problem.severity is Severity.ERROR for problem in problems):
+            raise SiteError(problems)
+        new_site = Site(site.config, tuple(ordered), site.build_date)
+        outputs: list[OutputFile] = []
+        if same_listing:
+            render = [articles[relative] for relative in touched if not articles[relative].is_home]
+            plans = self.plans
+        else:
+            plans = plan_neighbours(new_site)
+            render = [
+                a
+                for a in ordered
+                if not a.is_home and (a.source_path in touched or plans[a.url_path] != self.plans.get(a.url_path))
+            ]
+            outputs = render_site_pages(new_site, self.renderer)
+        outputs += [self.renderer.render(article, plans[article.url_path]) for article in render]
+        written = sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
+        for gone in {a.url_path for a in self.articles.values()} - {a.url_path for a in ordered}:
+            _remove_page(self.paths.out_dir, gone)
+        self.articles, self.plans = articles, plans
+        self.result = _with_site(self.result, new_site)
+        return written
+
+
+@dataclass
+class _EarlyPages:
+    renderer: ArticleRenderer
+    articles: dict[str, Article]
+    plans: dict[str, Neighbours]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _with_site(result: BuildResult, site: Site) -> BuildResult:
+    return replace(result, site=site)
+
+
+def _write_if_changed(root: Path, output: OutputFile) -> bool:
+    target = root / output.path
+    if target.is_file() and target.read_bytes() == output.data:
+        return False
+    write_file(root, output)  # readers see the old file or the new one, never half of one
+    return True
+
+
+def _remove_page(root: Path, url_path: str) -> None:
+    page = root / url_path / "index.html"
+    if page.is_file():
+        page.unlink()
+    folder = page.parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
