@@ -99,9 +99,12 @@ def _write_failed(stage: Path, relative: str, exc: OSError) -> OutputError:
 def make_folders_below(root: Path, folder: Path) -> None:
     """Create `folder` and any missing folders between it and `root`, but never `root` itself: if the
     preview removed its folder while a build was still running, the build fails instead of recreating it."""
-    for part in reversed([folder, *folder.parents]):
-        if part.is_relative_to(root) and part != root:
-            part.mkdir(exist_ok=True)
+    if folder.is_dir() or not folder.is_relative_to(root):
+        return  # most pages share their folders' parents: one check instead of one per folder up to /
+    part = root
+    for name in folder.relative_to(root).parts:
+        part = part / name
+        part.mkdir(exist_ok=True)
 
 
 class Staging:
