@@ -15,7 +15,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from sitegen.build.new_article import slugify
+from sitegen.read.slugs import slugify
 from tests.chromium import needs_chromium
 from tests.cms_site import CmsSite, git, make_cms_project, needs_decap_server, serve_cms
 from tests.sample_site import REPO, clean_env

@@ -93,7 +93,7 @@ class LiveSite:
         folder, and render article pages when they are asked for. The finished build then replaces it all."""
         out = self.paths.out_dir
         out.mkdir(exist_ok=True)  # not its parent: if the preview was stopped meanwhile, fail instead
-        (out / MARKER).write_bytes(MARKER_TEXT)
+        write_file(out, OutputFile(MARKER, MARKER_TEXT))
         for asset in assets:
             target = out / asset.output_path
             make_folders_below(out, target.parent)
@@ -127,18 +127,21 @@ class LiveSite:
             result = self.full()
             return Update(result.pages, "*", full=True)
         written = 0
-        templates = [path for path in changed if path.is_relative_to(self.paths.templates_dir)]
+        templates = _under(changed, self.paths.templates_dir)
         if templates:
             written += self._rerender_site_pages()
-        content = [path for path in changed if path.is_relative_to(self.paths.content_dir)]
+        content = _under(changed, self.paths.content_dir)
         if content:
             written += self._apply_content(content)
-        assets = [path for path in changed if path.is_relative_to(self.paths.static_dir)]
+        assets = _under(changed, self.paths.static_dir)
+        self._copy_assets(assets)
+        only_a_stylesheet = len(changed) == 1 and assets and assets[0].suffix == ".css"
+        return Update(written, assets[0].name if only_a_stylesheet else "*")
+
+    def _copy_assets(self, assets: list[Path]) -> None:
         for asset in assets:
             target = self.paths.out_dir / "assets" / asset.relative_to(self.paths.static_dir)
             shutil.copyfile(asset, target)
-        only_a_stylesheet = len(changed) == 1 and assets and assets[0].suffix == ".css"
-        return Update(written, assets[0].name if only_a_stylesheet else "*")
 
     def _needs_full(self, path: Path) -> bool:
         if path.is_relative_to(self.paths.content_dir):
@@ -169,6 +172,31 @@ class LiveSite:
     def _apply_content(self, changed: list[Path]) -> int:
         assert self.result is not None and self.renderer is not None
         site = self.result.site
+        articles, touched, problems = self._load_changed(changed)
+        # Only the changed articles can differ in what other pages show of them.
+        same_listing = articles.keys() == self.articles.keys() and all(
+            listing_key(articles[relative]) == listing_key(self.articles[relative]) for relative in touched
+        )
+        if same_listing and not touched:
+            ordered = list(site.articles)
+        else:
+            ordered = sorted(articles.values(), key=lambda article: article.url_path)
+        problems += self._listing_problems(articles, touched, ordered, same_listing)
+        if any(problem.severity is Severity.ERROR for problem in problems):
+            raise SiteError(problems)
+        new_site = Site(site.config, tuple(ordered), site.build_date)
+        plans, outputs = self._content_outputs(new_site, articles, touched, same_listing)
+        written = sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
+        for gone in {a.url_path for a in self.articles.values()} - {a.url_path for a in ordered}:
+            _remove_page(self.paths.out_dir, gone)
+        self.articles, self.plans = articles, plans
+        self.result = _with_site(self.result, new_site)
+        return written
+
+    def _load_changed(self, changed: list[Path]) -> tuple[dict[str, Article], list[str], list[Problem]]:
+        """Load and check the changed articles: the new set of articles, the ones that loaded, the problems."""
+        assert self.result is not None
+        site = self.result.site
         articles = dict(self.articles)
         problems: list[Problem] = []
         touched: list[str] = []
@@ -191,24 +219,25 @@ class LiveSite:
                 # broken too (one mistake, one message). The preview is not updated while the error stands.
                 articles[relative] = self.articles[relative]
             problems.extend(found)
-        prefix = display_path(self.paths.content_dir.resolve(), root)
-        # Only the changed articles can differ in what other pages show of them.
-        same_listing = articles.keys() == self.articles.keys() and all(
-            listing_key(articles[relative]) == listing_key(self.articles[relative]) for relative in touched
-        )
+        return articles, touched, problems
+
+    def _listing_problems(
+        self, articles: dict[str, Article], touched: list[str], ordered: list[Article], same_listing: bool
+    ) -> list[Problem]:
+        """Broken related links and address collisions the change brought."""
+        prefix = display_path(self.paths.content_dir.resolve(), self.paths.project_root.resolve())
         if same_listing:  # the same slugs and addresses: only the edited articles' own links can break
-            ordered = list(site.articles) if not touched else sorted(articles.values(), key=lambda a: a.url_path)
             slugs = frozenset(article.slug for article in ordered)
-            problems += find_missing_related(
-                [shown_in_project(articles[relative], prefix) for relative in touched], slugs
-            )
-        else:
-            ordered = sorted(articles.values(), key=lambda article: article.url_path)
-            shown_articles = [shown_in_project(article, prefix) for article in ordered]
-            problems += find_collisions(shown_articles) + find_missing_related(shown_articles)
-        if any(problem.severity is Severity.ERROR for problem in problems):
-            raise SiteError(problems)
-        new_site = Site(site.config, tuple(ordered), site.build_date)
+            return find_missing_related([shown_in_project(articles[relative], prefix) for relative in touched], slugs)
+        shown_articles = [shown_in_project(article, prefix) for article in ordered]
+        return find_collisions(shown_articles) + find_missing_related(shown_articles)
+
+    def _content_outputs(
+        self, new_site: Site, articles: dict[str, Article], touched: list[str], same_listing: bool
+    ) -> tuple[dict[str, Neighbours], list[OutputFile]]:
+        """The neighbour plans and the pages to write: the edited pages, and when the listing changed also the
+        pages whose neighbours changed and the site-wide pages."""
+        assert self.renderer is not None
         outputs: list[OutputFile] = []
         if same_listing:
             render = [articles[relative] for relative in touched if not articles[relative].is_home]
@@ -217,17 +246,12 @@ class LiveSite:
             plans = plan_neighbours(new_site)
             render = [
                 a
-                for a in ordered
+                for a in new_site.articles
                 if not a.is_home and (a.source_path in touched or plans[a.url_path] != self.plans.get(a.url_path))
             ]
             outputs = render_site_pages(new_site, self.renderer)
         outputs += [self.renderer.render(article, plans[article.url_path]) for article in render]
-        written = sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
-        for gone in {a.url_path for a in self.articles.values()} - {a.url_path for a in ordered}:
-            _remove_page(self.paths.out_dir, gone)
-        self.articles, self.plans = articles, plans
-        self.result = _with_site(self.result, new_site)
-        return written
+        return plans, outputs
 
 
 @dataclass
@@ -236,6 +260,10 @@ class _EarlyPages:
     articles: dict[str, Article]
     plans: dict[str, Neighbours]
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _under(paths: list[Path], folder: Path) -> list[Path]:
+    return [path for path in paths if path.is_relative_to(folder)]
 
 
 def _with_site(result: BuildResult, site: Site) -> BuildResult:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sitegen.errors import UsageError
 from sitegen.read.config import load_config
 from sitegen.read.project import Paths, build_date
+from sitegen.read.slugs import slugify
+from sitegen.write.writer import replace_file
 
 SECTIONS = {
     "symptom": ("What it feels like", "Common causes", "Things you can do yourself", "What happens at an appointment"),
@@ -27,11 +28,6 @@ class NewArticle:
     type: str
     folder: str = ""
     topic: str | None = None
-
-
-def slugify(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
 
 
 def a_year_after(day: dt.date) -> dt.date:
@@ -120,5 +116,5 @@ def write_new_article(paths: Paths, new: NewArticle) -> str:
     if target.exists():
         raise UsageError(f"{paths.shown(target)} already exists; choose another title or edit that file")
     folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(article_text(new, topic, build_date()), encoding="utf-8")
+    replace_file(target, article_text(new, topic, build_date()).encode("utf-8"))
     return paths.shown(target)

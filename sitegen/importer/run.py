@@ -19,8 +19,10 @@ from sitegen.errors import Problem, SiteError
 from sitegen.importer import emit, html
 from sitegen.importer.segment import Line, logical_lines, segment
 from sitegen.read.frontmatter import split
+from sitegen.read.slugs import slugify
 from sitegen.read.source_file import read_text
 from sitegen.read.yaml_tree import Mapping, Scalar, YamlError, parse
+from sitegen.write.writer import replace_file
 
 MAX_SOURCE_BYTES = 2_000_000
 
@@ -96,7 +98,7 @@ def _plan_source(
         parts = [(_whole_title(title, result.units, source), list(result.units))]
     articles = []
     for part_title, units in parts:
-        path = _free_path(options.out_dir, emit.slugify(part_title), taken)
+        path = _free_path(options.out_dir, slugify(part_title, emit.MAX_SLUG_LENGTH, fallback="article"), taken)
         articles.append(PlannedArticle(path, part_title, emit.article(part_title, units, provenance), len(units)))
     decisions = sorted(segmented.dropped + result.decisions, key=lambda d: (d.line, d.rule))
     return SourceResult(source.name, provenance.sha256, tuple(articles), tuple(decisions))
@@ -184,7 +186,7 @@ def write_articles(results: Sequence[SourceResult], out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for result in results:
         for planned in result.articles:
-            planned.path.write_text(planned.text, encoding="utf-8")
+            replace_file(planned.path, planned.text.encode("utf-8"))
 
 
 def report(results: Sequence[SourceResult]) -> dict[str, object]:
@@ -204,7 +206,7 @@ def report(results: Sequence[SourceResult]) -> dict[str, object]:
 
 
 def write_report(results: Sequence[SourceResult], path: Path) -> None:
-    path.write_text(json.dumps(report(results), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    replace_file(path, (json.dumps(report(results), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
 def to_check(results: Sequence[SourceResult]) -> list[str]:

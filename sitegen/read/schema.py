@@ -24,6 +24,7 @@ from sitegen.model import (
 )
 from sitegen.read.config import SLUG_PATTERN
 from sitegen.read.fields import FieldReader, suggestion
+from sitegen.read.phone import PHONE_NUMBER
 from sitegen.read.red_flags import flags_in
 from sitegen.read.red_flags import label as urgency_label
 from sitegen.read.urls import IMAGE_KINDS, classify, shown
@@ -49,8 +50,6 @@ REVIEWER_EXAMPLE = (
 )
 PLACEHOLDER = re.compile(r"\bTODO\b")  # left by `new`; `check` reports it once, as FM002
 _MARKUP = re.compile(r"[<>*_`\[\]#]")
-# A phone number written into advice text; numbers belong in site.yml so they are right in one place.
-PHONE_IN_TEXT = re.compile(r"(?<![\w.])(\d[\d -]{1,12}\d|\d{3})(?![\w.])")
 
 
 def read_front_matter(
@@ -325,7 +324,7 @@ def _care_item(config: SiteConfig, urgency: str) -> Callable[[Node, FieldReader,
         text = " ".join(item.value.split())
         if re.fullmatch(SLUG_PATTERN, text):
             return _listed_sign(text, item.line, fields, label, config, urgency)
-        if PHONE_IN_TEXT.search(text):
+        if PHONE_NUMBER.search(text):
             fields.error(
                 item.line, label, "contains a phone number", "numbers come from site.yml; describe the situation only"
             )

@@ -13,6 +13,8 @@ import posixpath
 import re
 from pathlib import Path
 
+from sitegen.write.writer import replace_file
+
 # The templates write every attribute in double quotes; srcset is a list of "address width" pairs.
 _HTML_ATTRIBUTE = re.compile(r'(\s(?:href|src|action|poster)=")([^"]*)(")')
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
@@ -80,6 +82,6 @@ def make_links_relative(site: Path, base_path: str = "/") -> int:
         before = path.read_text(encoding="utf-8")
         after = rewrite(before, page, site, base_path)
         if after != before:
-            path.write_text(after, encoding="utf-8")
+            replace_file(path, after.encode("utf-8"))  # the output is live: old file or new, never half
             changed += 1
     return changed

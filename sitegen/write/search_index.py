@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 
 from sitegen.errors import Problem
+from sitegen.model import OutputFile
+from sitegen.write.writer import write_file
 
 SEARCH_BUNDLE_DIR = "pagefind"
 SYNONYMS_FILE = "rules/search-synonyms.yml"
@@ -57,9 +59,8 @@ def index_site(site_dir: Path, synonyms_file: Path | None = None, shown: str = S
     if result.returncode != 0:
         detail = " ".join((result.stderr or result.stdout).split())[:300]
         return Problem("pagefind", 0, "", f"could not build the search index ({detail})", "run the build again")
-    (site_dir / SEARCH_BUNDLE_DIR / SYNONYMS_JSON).write_text(
-        json.dumps(search_data, ensure_ascii=False, sort_keys=True), encoding="utf-8"
-    )
+    data = json.dumps(search_data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    write_file(site_dir, OutputFile(f"{SEARCH_BUNDLE_DIR}/{SYNONYMS_JSON}", data))
     return None
 
 
@@ -75,9 +76,20 @@ def read_synonyms(path: Path, shown: str) -> dict[str, object] | Problem:
     lines = _entry_lines(path)
     if not isinstance(data, dict) or set(data) - {"synonyms", "suggestions"}:
         return _problem(shown, 1, "must have only `synonyms:` and `suggestions:`", "compare it with the example")
+    groups = _read_groups(data.get("synonyms") or [], lines["synonyms"], shown)
+    if isinstance(groups, Problem):
+        return groups
+    suggestions = _read_suggestions(data.get("suggestions") or [], lines["suggestions"], shown)
+    if isinstance(suggestions, Problem):
+        return suggestions
+    return {"synonyms": groups, "suggestions": suggestions}
+
+
+def _read_groups(entries: list[object], lines: list[int], shown: str) -> list[list[str]] | Problem:
+    """The `synonyms:` groups, lower-cased, or the first entry that is not a list of plain words."""
     groups: list[list[str]] = []
-    for index, group in enumerate(data.get("synonyms") or []):
-        line = lines["synonyms"][index] if index < len(lines["synonyms"]) else 0
+    for index, group in enumerate(entries):
+        line = lines[index] if index < len(lines) else 0
         if not isinstance(group, list) or len(group) < 2:
             return _problem(shown, line, "a synonym entry must list two or more words", "write [word, other word]")
         words = [str(word).strip().lower() for word in group]
@@ -85,9 +97,14 @@ def read_synonyms(path: Path, shown: str) -> dict[str, object] | Problem:
         if bad is not None:
             return _problem(shown, line, f"'{bad}' is not a plain word or phrase", "use letters, digits and spaces")
         groups.append(words)
+    return groups
+
+
+def _read_suggestions(entries: list[object], lines: list[int], shown: str) -> list[dict[str, str]] | Problem:
+    """The `suggestions:` entries, or the first one without a title and an address on this site."""
     suggestions: list[dict[str, str]] = []
-    for index, entry in enumerate(data.get("suggestions") or []):
-        line = lines["suggestions"][index] if index < len(lines["suggestions"]) else 0
+    for index, entry in enumerate(entries):
+        line = lines[index] if index < len(lines) else 0
         if not isinstance(entry, dict) or set(entry) != {"title", "path"}:
             return _problem(shown, line, "a suggestion needs `title` and `path`", "write {title: ..., path: /page/}")
         if not _PATH.fullmatch(str(entry["path"])):
@@ -95,7 +112,7 @@ def read_synonyms(path: Path, shown: str) -> dict[str, object] | Problem:
                 shown, line, f"'{entry['path']}' is not an address on this site", "write it like /numbness-in-hands/"
             )
         suggestions.append({"title": str(entry["title"]), "path": str(entry["path"])})
-    return {"synonyms": groups, "suggestions": suggestions}
+    return suggestions
 
 
 def _entry_lines(path: Path) -> dict[str, list[int]]:

@@ -64,16 +64,24 @@ def write_file(stage: Path, output: OutputFile) -> None:
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise ValueError(f"refusing to write outside the output folder: {output.path!r}")
     path = stage.joinpath(*relative.parts)
-    # Write beside, then rename: the preview rewrites pages while they are being served, and a reader must
-    # see the old page or the new one, never half of one.
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
         make_folders_below(stage, path.parent)
-        partial.write_bytes(output.data)
-        partial.replace(path)
+        replace_file(path, output.data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)  # a preview keeps serving this folder: leave no half-written file in it
         raise _write_failed(stage, relative.as_posix(), exc) from None
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically: beside it first, then renamed over it. The preview rewrites pages while
+    they are being served, and an editor may have a page open: a reader sees the old file or the new one, never
+    half of one. On failure the OSError is raised and no partial file is left behind."""
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a preview keeps serving this folder: leave no half-written file in it
+        raise
 
 
 def copy_file(stage: Path, source: Path, relative: str) -> None:
