@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from sitegen.build.pipeline import RESERVED_URL_DIRS, reserved_url_problems
-from sitegen.build.workers import Workers, WorkerSetup
+from sitegen.build.workers import Loaded, Workers, WorkerSetup
 from sitegen.check.alt_text import alt_text_problems
 from sitegen.check.codes import DEFAULT_CODE, SITE_WIDE
-from sitegen.check.duplicates import duplicates_across_articles
+from sitegen.check.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.check.external import unreachable_sources
 from sitegen.check.invisible import invisible_characters
 from sitegen.check.links import broken_links, linking_pages
@@ -89,13 +89,7 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
         config = load_config(paths.config_file, shown_config)
     except SiteError as exc:
         return [replace(p, code="SITE001") for p in exc.problems], 0
-    claims, claim_problems = load_claims(
-        paths.project_root / CLAIMS_FILE, paths.shown(paths.project_root / CLAIMS_FILE)
-    )
-    synonyms_file = paths.project_root / SYNONYMS_FILE
-    synonyms = read_synonyms(synonyms_file, paths.shown(synonyms_file)) if synonyms_file.is_file() else None
-    if isinstance(synonyms, Problem):
-        claim_problems.append(synonyms)
+    claims, claim_problems = _read_rules(paths)
     if not paths.content_dir.is_dir():
         return [Problem(paths.shown(paths.content_dir), 0, "", "is not a folder", "check --content")], 0
     files, file_problems = find_content_files(paths.content_dir)
@@ -116,29 +110,18 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
         drafts=True,  # drafts and pages in review are checked in full too
         stage=None,
     )
-    articles: list[Article] = []
-    prints = []
-    unloaded: dict[str, str] = {}  # web address of a file that failed to load -> the file, as shown
-    unloaded_slugs: set[str] = set()
     with Workers(setup, options.jobs, len(files)) as workers:
         loaded_files = [loaded for chunk in workers.load(files) for loaded in chunk]
         renderer = workers.local.renderer
-    for path, loaded in zip(files, loaded_files, strict=True):
-        problems.extend(loaded.problems)
-        if loaded.article is not None and loaded.fingerprint is not None:
-            articles.append(loaded.article)
-            prints.append(loaded.fingerprint)
-        elif any(p.severity is Severity.ERROR for p in loaded.problems):
-            address, slug = file_address(path.relative_to(paths.content_dir).as_posix())
-            unloaded[address] = loaded.problems[0].path
-            unloaded_slugs.add(slug)
+    site = _collect(paths.content_dir, files, loaded_files, problems)
+    articles, prints, unloaded = site.articles, site.prints, site.unloaded
     root = paths.project_root.resolve()
     for path in files:
         problems.extend(placeholder_problems(path, display_path(path.resolve(), root)))
         problems.extend(invisible_characters(path, display_path(path.resolve(), root)))
     shown_articles = [shown_in_project(article, content_prefix) for article in articles]
     problems.extend(find_collisions(shown_articles))
-    problems.extend(find_missing_related(shown_articles, {a.slug for a in shown_articles} | unloaded_slugs))
+    problems.extend(find_missing_related(shown_articles, {a.slug for a in shown_articles} | site.unloaded_slugs))
     problems.extend(reserved_url_problems(shown_articles))
     problems.extend(
         duplicates_across_articles(
@@ -149,8 +132,7 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     for article, shown in zip(articles, shown_articles, strict=True):
         found, facts = _inspect(article, shown.source_path, renderer, config, paths.static_dir, claims, today)
         problems.extend(found)
-        if facts is not None:
-            pages.append(facts)
+        pages.extend([facts] if facts is not None else [])
     problems.extend(broken_links(pages, generated_pages(config), unloaded))
     problems.extend(
         stale_sign_offs(paths.content_dir, zip(articles, [a.source_path for a in shown_articles], strict=True), today)
@@ -170,6 +152,40 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     if options.external_links:
         problems.extend(unreachable_sources(shown_articles))
     return problems, len(files)
+
+
+def _read_rules(paths: Paths) -> tuple[list[Claim], list[Problem]]:
+    """The misleading-claims list, and the mistakes in it and in the search synonyms."""
+    claims, problems = load_claims(paths.project_root / CLAIMS_FILE, paths.shown(paths.project_root / CLAIMS_FILE))
+    synonyms_file = paths.project_root / SYNONYMS_FILE
+    synonyms = read_synonyms(synonyms_file, paths.shown(synonyms_file)) if synonyms_file.is_file() else None
+    if isinstance(synonyms, Problem):
+        problems.append(synonyms)
+    return claims, problems
+
+
+@dataclass
+class _Loaded:
+    articles: list[Article] = field(default_factory=list)
+    prints: list[ArticlePrint] = field(default_factory=list)
+    unloaded: dict[str, str] = field(default_factory=dict)  # web address of a file that failed to load -> the file
+    unloaded_slugs: set[str] = field(default_factory=set)
+
+
+def _collect(content_dir: Path, files: list[Path], loaded_files: list[Loaded], problems: list[Problem]) -> _Loaded:
+    """The articles that loaded (with their fingerprints), and the addresses of the files that did not; every
+    file's problems go to `problems`."""
+    site = _Loaded()
+    for path, loaded in zip(files, loaded_files, strict=True):
+        problems.extend(loaded.problems)
+        if loaded.article is not None and loaded.fingerprint is not None:
+            site.articles.append(loaded.article)
+            site.prints.append(loaded.fingerprint)
+        elif any(p.severity is Severity.ERROR for p in loaded.problems):
+            address, slug = file_address(path.relative_to(content_dir).as_posix())
+            site.unloaded[address] = loaded.problems[0].path
+            site.unloaded_slugs.add(slug)
+    return site
 
 
 def _say_who_depends(problems: list[Problem], unloaded: dict[str, str], linked: dict[str, list[str]]) -> list[Problem]:

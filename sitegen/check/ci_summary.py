@@ -96,6 +96,16 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p["severity"] != "error", str(p["path"]), int(str(p["line"] or 0))))
 
 
+def _problem_row(problem: Problem) -> str:
+    """One problem as a row of the table: where, code, what is wrong, how to fix it."""
+    where = f"{problem['path']}:{problem['line']}" if problem.get("line") else str(problem["path"])
+    level = "**error**" if problem.get("severity") == "error" else "warning"
+    field = f"{problem['field']}: " if problem.get("field") else ""
+    message = f"{level}: {field}{problem.get('message', '')}"
+    hint = str(problem.get("hint") or "")
+    return f"| `{where}` | {problem.get('code', '')} | {_cell(message)} | {_cell(hint)} |"
+
+
 def problems_section(data: dict[str, object] | None, changed: set[str]) -> list[str]:
     lines = ["## Problems found by `python build.py check`", ""]
     if data is None:
@@ -116,13 +126,7 @@ def problems_section(data: dict[str, object] | None, changed: set[str]) -> list[
         lines.append("No problems in the files this pull request changes. :white_check_mark:")
     else:
         lines += ["| Where | Code | Problem | How to fix |", "|---|---|---|---|"]
-        for problem in mine:
-            where = f"{problem['path']}:{problem['line']}" if problem.get("line") else str(problem["path"])
-            level = "**error**" if problem.get("severity") == "error" else "warning"
-            field = f"{problem['field']}: " if problem.get("field") else ""
-            message = f"{level}: {field}{problem.get('message', '')}"
-            hint = str(problem.get("hint") or "")
-            lines.append(f"| `{where}` | {problem.get('code', '')} | {_cell(message)} | {_cell(hint)} |")
+        lines += [_problem_row(problem) for problem in mine]
     if hidden:
         lines += [
             "",

@@ -73,6 +73,11 @@ def _may_repeat(features: Sequence[Features]) -> bool:
     if len(set(keys)) != len(keys):
         return True  # an exact repeat
     long = sorted((f for f in features if f.substantial), key=lambda f: len(f.key))
+    return _may_be_near(long) or _may_be_contained(long)
+
+
+def _may_be_near(long: Sequence[Features]) -> bool:
+    """Two paragraphs (sorted by length) close enough in wording to be near-duplicates."""
     lengths = [len(f.key) for f in long]
     cutoff = NEAR_DUPLICATE * 100
     for x, a in enumerate(long):
@@ -82,6 +87,11 @@ def _may_repeat(features: Sequence[Features]) -> bool:
                 break
             if fuzz.ratio(a.key, long[y].key, score_cutoff=cutoff):
                 return True
+    return False
+
+
+def _may_be_contained(long: Sequence[Features]) -> bool:
+    """A paragraph that may be contained in a longer one (the paragraphs sorted by length)."""
     # A contained paragraph's opening words appear, as a run of words, in a longer paragraph that contains
     # it, and so do all its other words.
     padded = [f" {f.key} " for f in long]

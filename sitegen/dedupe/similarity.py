@@ -97,27 +97,38 @@ def _word_difference(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, list[
             added += (a2 - a1) + (b2 - b1)
             removed_words.update(a[a1:a2])
             added_words.update(b[b1:b2])
-        elif operation == "replace":
-            old, new = a[a1:a2], b[b1:b2]
-            if "".join(old) == "".join(new):
-                continue  # "can not" / "cannot", "pins and needles" split differently
-            changes = [word_change(x, y) for x, y in zip(old, new, strict=True)] if len(old) == len(new) else []
-            if not changes or DIFFERENT in changes:
-                return f"different words: {' '.join(old)} ≠ {' '.join(new)}", unknown
-            unknown.extend((x, y) for x, y, c in zip(old, new, changes, strict=True) if c == UNKNOWN)
+        elif operation == "replace" and (reason := _replaced_words(a[a1:a2], b[b1:b2], unknown)):
+            return reason, unknown
     if added > MAX_ADDED_WORDS:
         return f"{added} words added or removed", unknown
     if moved := removed_words & added_words:
         return f"word order differs: {' '.join(sorted(moved))} moved", unknown  # "ample apple" / "apple ample"
-    # A word removed in one place and another added elsewhere is a changed word, whatever the alignment says
-    # ("ample apple apple" / "apple apple apple" aligns as one word deleted and one added).
+    return _words_swapped(removed_words, added_words, unknown), unknown
+
+
+def _replaced_words(old: tuple[str, ...], new: tuple[str, ...], unknown: list[tuple[str, str]]) -> str:
+    """Why words replaced in place are not just typing slips (empty when they are); the pairs no word list
+    knows go to `unknown`."""
+    if "".join(old) == "".join(new):
+        return ""  # "can not" / "cannot", "pins and needles" split differently
+    changes = [word_change(x, y) for x, y in zip(old, new, strict=True)] if len(old) == len(new) else []
+    if not changes or DIFFERENT in changes:
+        return f"different words: {' '.join(old)} ≠ {' '.join(new)}"
+    unknown.extend((x, y) for x, y, c in zip(old, new, changes, strict=True) if c == UNKNOWN)
+    return ""
+
+
+def _words_swapped(removed_words: set[str], added_words: set[str], unknown: list[tuple[str, str]]) -> str:
+    """A word removed in one place and another added elsewhere is a changed word, whatever the alignment says
+    ("ample apple apple" / "apple apple apple" aligns as one word deleted and one added): why it is not a typing
+    slip (empty when it may be one); the pairs no word list knows go to `unknown`."""
     for gone in sorted(removed_words) if added_words else []:
         changes = [word_change(gone, word) for word in sorted(added_words)]
         if SLIP not in changes and UNKNOWN not in changes:
-            return f"different words: {gone} ≠ {' '.join(sorted(added_words))}", unknown
+            return f"different words: {gone} ≠ {' '.join(sorted(added_words))}"
         if SLIP not in changes:
             unknown.extend((gone, word) for word, c in zip(sorted(added_words), changes, strict=True) if c == UNKNOWN)
-    return "", unknown
+    return ""
 
 
 def word_change(x: str, y: str) -> Change:

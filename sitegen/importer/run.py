@@ -227,20 +227,35 @@ def summary(results: Sequence[SourceResult]) -> str:
     removed = Counter(d.rule for d in decisions if d.action == "removed")
     kept_both = sum(1 for d in decisions if d.action == "kept both")
     guarded = sum(1 for d in decisions if d.action == "kept")
-    kept = sum(planned.units for result in results for planned in result.articles)
-    articles = sum(len(result.articles) for result in results)
+    kept, articles = _kept_units_and_articles(results)
     detail = ", ".join(f"{count} {rule}" for rule, count in sorted(removed.items()))
     counts = (
-        f"Imported {len(results)} source{'s' if len(results) != 1 else ''} into {articles} "
-        f"article{'s' if articles != 1 else ''}: kept {kept} units, removed {sum(removed.values())}"
+        f"Imported {_count(len(results), 'source')} into {_count(articles, 'article')}: kept {kept} units, "
+        f"removed {sum(removed.values())}"
         + (f" ({detail})" if detail else "")
-        + f"; {kept_both} similar pair{'s' if kept_both != 1 else ''} kept both"
+        + f"; {kept_both} similar {_plural(kept_both, 'pair')} kept both"
         + (f", {len(unsure)} of them to check by hand" if unsure else "")
-        + (
-            f"; {guarded} line{'s that look' if guarded != 1 else ' that looks'} like page furniture kept "
-            "for health information"
-            if guarded
-            else ""
-        )
+        + _guarded_note(guarded)
     )
     return "\n".join([*unsure, counts])
+
+
+def _guarded_note(guarded: int) -> str:
+    """The summary's note on lines that look like page furniture but were kept for their health information."""
+    if not guarded:
+        return ""
+    lines = "lines that look" if guarded != 1 else "line that looks"
+    return f"; {guarded} {lines} like page furniture kept for health information"
+
+
+def _kept_units_and_articles(results: Sequence[SourceResult]) -> tuple[int, int]:
+    kept = sum(planned.units for result in results for planned in result.articles)
+    return kept, sum(len(result.articles) for result in results)
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else f"{noun}s"
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {_plural(count, noun)}"

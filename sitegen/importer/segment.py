@@ -74,10 +74,7 @@ def segment(lines: list[Line], markdown: bool) -> Segmented:
             in_related = False
         bare = _MARKERS.sub("", text)
         if text.startswith("|"):
-            if units and units[-1].kind == TABLE and not blank_before:
-                units[-1] = Unit(TABLE, f"{units[-1].text}\n{text}", units[-1].line)
-            else:
-                units.append(Unit(TABLE, text, line.number))
+            _add(units, Unit(TABLE, text, line.number), join=not blank_before, separator="\n")
             continue
         if _RELATED.match(bare):
             in_related = True
@@ -87,29 +84,44 @@ def segment(lines: list[Line], markdown: bool) -> Segmented:
             dropped.append(_boilerplate(line, "a link in a related-articles block"))
             continue
         in_related = False
-        verdict = boilerplate.classify(bare)
-        if verdict.kept:
-            dropped.append(
-                Decision(
-                    "kept",
-                    "health guard",
-                    text,
-                    line.number,
-                    reason=f"looks like {verdict.reason} but "
-                    "carries health information, so it stays: remove it by hand if it is not part of the article",
-                )
-            )
-        elif verdict.reason:
-            dropped.append(_boilerplate(line, verdict.reason))
+        if _page_furniture(line, bare, dropped):
             continue
         following = next((b[0].text for b in blocks[index + 1 :]), "")
         unit = _classify(line, following, first=not units, previous=units[-1] if units else None)
-        if markdown and unit.kind == PARAGRAPH and units and units[-1].kind == PARAGRAPH and not blank_before:
-            units[-1] = Unit(PARAGRAPH, f"{units[-1].text} {unit.text}", units[-1].line)
-        else:
-            units.append(unit)
+        _add(units, unit, join=markdown and unit.kind == PARAGRAPH and not blank_before, separator=" ")
     title, units, repeats = _take_title(units)
     return Segmented(title, tuple(units), tuple(dropped + repeats))
+
+
+def _add(units: list[Unit], unit: Unit, join: bool, separator: str) -> None:
+    """Append `unit`, or with `join` add its text to the unit before it when that is of the same kind (a table's
+    next row, a soft-wrapped paragraph's next line)."""
+    if join and units and units[-1].kind == unit.kind:
+        units[-1] = Unit(unit.kind, f"{units[-1].text}{separator}{unit.text}", units[-1].line)
+    else:
+        units.append(unit)
+
+
+def _page_furniture(line: Line, bare: str, dropped: list[Decision]) -> bool:
+    """True when the line is page furniture (a share button, a cookie notice) and is dropped. A line that looks like
+    furniture but carries health information stays, with a note for the person importing."""
+    verdict = boilerplate.classify(bare)
+    if verdict.kept:
+        dropped.append(
+            Decision(
+                "kept",
+                "health guard",
+                line.text,
+                line.number,
+                reason=f"looks like {verdict.reason} but "
+                "carries health information, so it stays: remove it by hand if it is not part of the article",
+            )
+        )
+        return False
+    if verdict.reason:
+        dropped.append(_boilerplate(line, verdict.reason))
+        return True
+    return False
 
 
 def _blocks(lines: list[Line]) -> Iterator[tuple[Line, bool]]:

@@ -62,13 +62,25 @@ def parse(text: str, first_line: int = 1) -> Node | None:
 def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str, str]:
     """The parser's complaint in plain words: (0-based line, what is wrong, what to do)."""
     problem = (exc.problem or "").rstrip(".")
-    context = exc.context or ""
     at = exc.problem_mark.line if exc.problem_mark is not None else 0
     start = exc.context_mark.line if exc.context_mark is not None else at
     offending = lines[at] if at < len(lines) else ""
     if "tab" in problem or "\t" in offending:
         line = at if "\t" in offending else next((n for n, text in enumerate(lines) if "\t" in text), at)
         return line, "this line is indented with a tab", "use spaces to indent, not the Tab key"
+    return (
+        _not_closed(exc.context or "", start, lines)
+        or _out_of_place(problem, exc.problem_mark is not None, at, start, offending)
+        or (
+            at,
+            f"the front matter cannot be read here ({problem or 'YAML syntax'})",
+            ("check indentation, quotes and brackets on this line or the one before"),
+        )
+    )
+
+
+def _not_closed(context: str, start: int, lines: list[str]) -> tuple[int, str, str] | None:
+    """A quote mark or bracket opened on line `start` and never closed."""
     if "quoted scalar" in context:
         quote = _opening_quote(lines[start] if start < len(lines) else "")
         return (
@@ -80,12 +92,17 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str, str]
         return start, "a list that opens with '[' is not closed", "add ']' at the end of the list"
     if "flow mapping" in context:
         return start, "an entry that opens with '{' is not closed", "add '}' at the end of the entry"
+    return None
+
+
+def _out_of_place(problem: str, marked: bool, at: int, start: int, offending: str) -> tuple[int, str, str] | None:
+    """A colon, quote mark, character or indent where YAML does not expect it."""
     if "mapping values are not allowed" in problem:
         key, value = _key_and_value(offending)
         if ": " in value or value.endswith(":"):
             return at, f"the value of {key} contains a colon (:)", f'put the value in quotes: {key}: "{value}"'
         return at, "this line is indented more than the field before it", _LINE_UP
-    if "cannot start any token" in problem and exc.problem_mark is not None:
+    if "cannot start any token" in problem and marked:
         key, value = _key_and_value(offending)
         character = value[:1] or offending.strip()[:1]
         return at, f"a value cannot start with '{character}'", f'put the value in quotes: {key}: "{value}"'
@@ -100,11 +117,7 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str, str]
                 (f"put the whole value in quotes, or none of it: {key}: {value.replace(value[0], '')}"),
             )
         return at, "this line is not lined up with the lines around it", _LINE_UP
-    return (
-        at,
-        f"the front matter cannot be read here ({problem or 'YAML syntax'})",
-        ("check indentation, quotes and brackets on this line or the one before"),
-    )
+    return None
 
 
 _LINE_UP = "indent it with the same number of spaces as the other fields or '- ' entries at its level"

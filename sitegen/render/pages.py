@@ -67,12 +67,7 @@ def listing_order(articles: Iterable[Article]) -> list[Article]:
 def plan_neighbours(site: Site) -> dict[str, Neighbours]:
     config = site.config
     by_slug = {article.slug: article for article in site.articles}
-    in_topic: dict[str, list[Article]] = {topic.slug: [] for topic in config.topics}
-    for article in site.articles:
-        if not article.is_home:
-            for topic_slug in article.meta.topics:
-                in_topic[topic_slug].append(article)
-    ordered = {slug: listing_order(articles) for slug, articles in in_topic.items()}
+    ordered = _topic_listings(site)
     positions = {slug: {a.url_path: i for i, a in enumerate(articles)} for slug, articles in ordered.items()}
     topics = {topic.slug: topic for topic in config.topics}
     plans: dict[str, Neighbours] = {}
@@ -93,6 +88,16 @@ def plan_neighbours(site: Site) -> dict[str, Neighbours]:
             next=views.article_link(config, siblings[index + 1]) if index + 1 < len(siblings) else None,
         )
     return plans
+
+
+def _topic_listings(site: Site) -> dict[str, list[Article]]:
+    """Each topic's articles (the home page aside) in listing order."""
+    in_topic: dict[str, list[Article]] = {topic.slug: [] for topic in site.config.topics}
+    for article in site.articles:
+        if not article.is_home:
+            for topic_slug in article.meta.topics:
+                in_topic[topic_slug].append(article)
+    return {slug: listing_order(articles) for slug, articles in in_topic.items()}
 
 
 class ArticleRenderer:
