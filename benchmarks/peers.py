@@ -3,6 +3,7 @@ index's memory; writes the ratios to BENCHMARKS.md and a plot of time and memory
 
     python benchmarks/peers.py run --sizes 1000,3000            # interleaved rounds: cold, warm, one change, serve
     python benchmarks/peers.py search SITE --shard-pages 1000   # Pagefind over a built site (--no-search output)
+    python benchmarks/peers.py build PROJECT [--no-search]      # one cold build, the whole process tree measured
     python benchmarks/peers.py report                           # BENCHMARKS.md section + benchmarks/peers.png
 
 The harness is ../shared/bench/peers/side_by_side.py (set PEERBENCH_HARNESS to move it); the peers are installed by
@@ -103,10 +104,17 @@ def _tree_rss_kb(root: int) -> int:
 
 
 def measure(command: list[str], env: dict[str, str]) -> Record:
-    """Wall time, the peak summed RSS of the process tree (sampled every 50 ms) and GNU time's largest process."""
-    with tempfile.NamedTemporaryFile(suffix=".time") as report:
+    """Wall time, the peak summed RSS of the process tree (sampled every 50 ms) and GNU time's largest process;
+    the command's output goes to $PEERBENCH_RUN/logs/peers-measure.log."""
+    log = RUN / "logs" / "peers-measure.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=".time") as report, log.open("a") as output:
+        output.write(f"$ {' '.join(command)}\n")
+        output.flush()
         started = time.perf_counter()
-        process = subprocess.Popen(["/usr/bin/time", "-v", "-o", report.name, *command], env=env)
+        process = subprocess.Popen(
+            ["/usr/bin/time", "-v", "-o", report.name, *command], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
         peak = 0
         done = threading.Event()
 
@@ -149,6 +157,17 @@ def search(site: Path, shard_pages: list[int]) -> None:
         record["shards"] = 1 + len(list((site / "pagefind" / "shards").glob("*")))
         save(record)
         print(json.dumps(record), flush=True)
+
+
+def build(project: Path, search: bool) -> None:
+    """One cold build of a prepared project (benchmarks/corpus.py) through the CLI, the whole process tree measured."""
+    shutil.rmtree(project / "_site", ignore_errors=True)
+    command = [sys.executable, str(REPO / "build.py"), "build", "--config", str(project / "site.yml")]
+    articles = sum(1 for _ in (project / "content").rglob("*.md"))
+    record = {"kind": "build-tree", "articles": articles, "search": search, "project": str(project)}
+    record |= measure(command + ([] if search else ["--no-search"]), {**os.environ, "PYTHONPATH": str(REPO)})
+    save(record)
+    print(json.dumps(record), flush=True)
 
 
 def save(record: Record) -> None:
@@ -329,12 +348,17 @@ def main(argv: list[str] | None = None) -> int:
     search_parser = commands.add_parser("search")
     search_parser.add_argument("site", type=Path)
     search_parser.add_argument("--shard-pages", type=int, action="append", required=True)
+    build_parser = commands.add_parser("build")
+    build_parser.add_argument("project", type=Path)
+    build_parser.add_argument("--no-search", action="store_true")
     commands.add_parser("report")
     args = parser.parse_args(argv)
     if args.command == "run":
         run([int(n) for n in args.sizes.split(",")], args.tools.split(","), args.reps, args.edits)
     elif args.command == "search":
         search(args.site, args.shard_pages)
+    elif args.command == "build":
+        build(args.project, not args.no_search)
     else:
         report()
     return 0
