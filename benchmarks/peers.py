@@ -4,7 +4,7 @@ index's memory; writes the ratios to BENCHMARKS.md and a plot of time and memory
     python benchmarks/peers.py run --sizes 1000,3000            # interleaved rounds: cold, warm, one change, serve
     python benchmarks/peers.py search SITE --shard-pages 1000   # Pagefind over a built site (--no-search output)
     python benchmarks/peers.py build PROJECT [--no-search]      # one cold build, the whole process tree measured
-    python benchmarks/peers.py report                           # BENCHMARKS.md section + benchmarks/peers.png
+    python benchmarks/peers.py report [--also OTHER.json]       # BENCHMARKS.md section + benchmarks/peers.png
 
 The harness is ../shared/bench/peers/side_by_side.py (set PEERBENCH_HARNESS to move it); the peers are installed by
 its setup_peers.sh under the system temp folder's peerbench/ (PEERBENCH_DIR). Every record goes to
@@ -132,11 +132,14 @@ def measure(command: list[str], env: dict[str, str]) -> Record:
         wall = time.perf_counter() - started
         text = Path(report.name).read_text()
     largest = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    user, system = (re.search(rf"{kind} time \(seconds\): ([\d.]+)", text) for kind in ("User", "System"))
     return {
         "rc": code,
         "wall_s": round(wall, 2),
         "tree_peak_rss_mb": round(peak / 1024, 1),
         "time_maxrss_mb": round(int(largest.group(1)) / 1024, 1) if largest else None,
+        "user_s": float(user.group(1)) if user else None,
+        "sys_s": float(system.group(1)) if system else None,
         "loadavg_before": Path("/proc/loadavg").read_text().strip(),
     }
 
@@ -188,13 +191,31 @@ def _ratio(ours: list[Record], peer: list[Record], key: str, pair_by: str = "rep
     ratios = []
     for record in ours:
         other = next((r for r in peer if r.get(pair_by) == record.get(pair_by)), None)
-        if other is not None and record.get(key) and other.get(key):
-            ratios.append(record[key] / other[key])
+        mine, theirs = (_value(r, key) if r is not None else None for r in (record, other))
+        if mine and theirs:
+            ratios.append(mine / theirs)
     if not ratios:
         return "-"
     if len(ratios) == 1:
         return f"{ratios[0]:.2f}"
     return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def _value(record: Record, key: str) -> float | None:
+    if key == "cpu_s":  # processor time of the whole tree: moves less than wall time when the machine is busy
+        user, system = record.get("user_s"), record.get("sys_s")
+        return None if user is None or system is None else float(user) + float(system)
+    value = record.get(key)
+    return None if value is None else float(value)
+
+
+def _load(records: list[Record]) -> str:
+    values = [float(r["loadavg_before"].split()[0]) for r in records if r.get("loadavg_before")]
+    return f"{min(values):.1f}-{max(values):.1f}" if values else "-"
+
+
+def _rounds(data: list[Record], n: int) -> int:
+    return len({r.get("rep") for r in data if r.get("kind") == "cold" and r.get("n") == n})
 
 
 def _runs(data: list[Record], kind: str, n: int, tool: str, **match: str) -> list[Record]:
@@ -226,9 +247,10 @@ def _fmt(value: float | None, unit: str, digits: int = 2) -> str:
 def tables(data: list[Record]) -> str:
     sizes = sorted({r["n"] for r in data if r.get("kind") == "cold"})
     lines = [
-        "Command: `python benchmarks/peers.py run --sizes "
-        + ",".join(str(n) for n in sizes)
-        + "` then `python benchmarks/peers.py report`, on 2 shared cores; the shared harness"
+        "Command: "
+        + "; ".join(f"`python benchmarks/peers.py run --sizes {n} --reps {_rounds(data, n)}`" for n in sizes)
+        + "; then `python benchmarks/peers.py report`, on 2 cores shared with other work (the load column); the"
+        " shared harness"
         " (`../shared/bench/peers/side_by_side.py`) interleaves the tools round by round, and each ratio is the"
         " median of per-round ratios (adjacent runs), range in brackets. `ours` builds the search index,"
         " `ours-nosearch` does not; the peers build none. Memory is the peak summed RSS of the whole process tree."
@@ -241,8 +263,9 @@ def tables(data: list[Record]) -> str:
         lines += [
             f"### {n:,} articles",
             "",
-            "| Tool | Cold build | Warm, no change | Warm, one change | Peak memory | Edit-to-visible |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| Tool | Cold build | Cold, CPU | Warm, no change | Warm, one change | Peak memory | Edit-to-visible "
+            "| Load before cold runs |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for tool in TOOLS:
             cold = _runs(data, "cold", n, tool)
@@ -254,15 +277,16 @@ def tables(data: list[Record]) -> str:
             latency = _median([r["latency_ms"] for r in edits if r.get("latency_ms")])
             lines.append(
                 f"| {tool} | {_fmt(_median([r['wall_s'] for r in cold]), ' s')} "
+                f"| {_fmt(_median([v for r in cold if (v := _value(r, 'cpu_s')) is not None]), ' s', 1)} "
                 f"| {_fmt(_median([r['wall_s'] for r in nochange]), ' s')} "
                 f"| {_fmt(_median([r['wall_s'] for r in onechange]), ' s')} "
                 f"| {_fmt(_median([r['tree_peak_rss_mb'] for r in cold]), ' MB', 0)} "
-                f"| {_fmt(latency, ' ms', 0)} |"
+                f"| {_fmt(latency, ' ms', 0)} | {_load(cold)} |"
             )
         lines += ["", "Ratios, ours / peer (below 1: we are faster or smaller):", ""]
         lines += [
-            "| Ours / peer | Cold | Warm, no change | Warm, one change | Peak memory | Edit-to-visible |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| Ours / peer | Cold | Cold, CPU | Warm, no change | Warm, one change | Peak memory | Edit-to-visible |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for ours in ("ours", "ours-nosearch"):
             for peer in PEERS:
@@ -272,7 +296,7 @@ def tables(data: list[Record]) -> str:
                 edits_mine = _edits(data, n, "ours")
                 edits_peer = _edits(data, n, peer)
                 lines.append(
-                    f"| {ours} / {peer} | {_ratio(mine, theirs, 'wall_s')} "
+                    f"| {ours} / {peer} | {_ratio(mine, theirs, 'wall_s')} | {_ratio(mine, theirs, 'cpu_s')} "
                     f"| {_warm_ratio(data, n, ours, peer, 'nochange')} "
                     f"| {_warm_ratio(data, n, ours, peer, 'onechange')} "
                     f"| {_ratio(mine, theirs, 'tree_peak_rss_mb')} "
@@ -285,15 +309,35 @@ def tables(data: list[Record]) -> str:
             "### Search index alone",
             "",
             "Command: `python benchmarks/peers.py search SITE --shard-pages N` over a site built with `--no-search`"
-            " (the generated corpus); one shard is Pagefind over the whole site, as before shards.",
+            " (the generated corpus; the shared generator makes at most 14,016 articles, so the 30,000- and"
+            " 100,000-page sites are the 10,000-article site hard-linked into 3 and 10 folders); one shard is"
+            " Pagefind over the whole site, as before shards. Peak memory depends on the shard size, not on the site.",
             "",
-            "| Pages | Pages per shard | Shards | Time | Peak memory (tree) | Largest process |",
-            "|---:|---:|---:|---:|---:|---:|",
+            "| Pages | Pages per shard | Shards | Time | CPU | Peak memory (tree) | Largest process | Load before |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in sorted(index, key=lambda r: (r["html_files"], -r["shard_pages"])):
             lines.append(
                 f"| {r['html_files']:,} | {r['shard_pages']:,} | {r['shards']} | {r['wall_s']:.1f} s "
-                f"| {r['tree_peak_rss_mb']:.0f} MB | {r['time_maxrss_mb']:.0f} MB |"
+                f"| {_fmt(_value(r, 'cpu_s'), ' s', 1)} | {r['tree_peak_rss_mb']:.0f} MB "
+                f"| {r['time_maxrss_mb']:.0f} MB | {_load([r])} |"
+            )
+        lines.append("")
+    builds = [r for r in data if r.get("kind") == "build-tree" and r.get("rc") == 0]
+    if builds:
+        lines += [
+            "### Whole build with the search index",
+            "",
+            "Command: `python benchmarks/peers.py build PROJECT` (a project from `benchmarks/corpus.py`); times are"
+            " only as good as the load column (other work shared the 2 cores), memory does not depend on it.",
+            "",
+            "| Articles | Search | Time | Peak memory (tree) | Largest process | Load before |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        for r in sorted(builds, key=lambda r: (r["articles"], not r["search"])):
+            lines.append(
+                f"| {r['articles']:,} | {'yes' if r['search'] else 'no'} | {r['wall_s']:.0f} s "
+                f"| {r['tree_peak_rss_mb']:.0f} MB | {r['time_maxrss_mb']:.0f} MB | {_load([r])} |"
             )
         lines.append("")
     lines.append(f"![Cold build time and peak memory against articles]({PLOT.name})")
@@ -327,11 +371,13 @@ def plot(data: list[Record]) -> None:
     figure.savefig(PLOT, dpi=110)
 
 
-def report() -> None:
+def report(also: list[Path]) -> None:
     sys.path.insert(0, str(REPO / "benchmarks"))
     from report import update_section
 
     data: list[Record] = json.loads(RESULTS.read_text())
+    for path in also:  # records of runs kept apart (another PEERBENCH_RUN), such as the largest search indexes
+        data += json.loads(path.read_text())
     plot(data)
     update_section(SECTION, tables(data))
     print(f"wrote the '{SECTION}' section of BENCHMARKS.md and {PLOT.relative_to(REPO)}")
@@ -351,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     build_parser = commands.add_parser("build")
     build_parser.add_argument("project", type=Path)
     build_parser.add_argument("--no-search", action="store_true")
-    commands.add_parser("report")
+    report_parser = commands.add_parser("report")
+    report_parser.add_argument("--also", type=Path, action="append", default=[], help="another sbs-results.json")
     args = parser.parse_args(argv)
     if args.command == "run":
         run([int(n) for n in args.sizes.split(",")], args.tools.split(","), args.reps, args.edits)
@@ -360,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "build":
         build(args.project, not args.no_search)
     else:
-        report()
+        report(args.also)
     return 0
 
 
