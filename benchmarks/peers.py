@@ -151,7 +151,7 @@ def search(site: Path, shard_pages: list[int]) -> None:
     for size in shard_pages:
         shutil.rmtree(site / "pagefind", ignore_errors=True)
         code = (
-            "from pathlib import Path; from sitegen.search_index import index_site; "
+            "from pathlib import Path; from sitegen.write.search_index import index_site; "
             f"print(index_site(Path({str(site)!r}), shard_pages={size}))"
         )
         env = {**os.environ, "PYTHONPATH": str(REPO)}

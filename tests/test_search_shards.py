@@ -1,4 +1,4 @@
-"""The search index in shards (sitegen/search_index.py, static/js/search.js), on a FIXTURE site: the sample site
+"""The search index in shards (sitegen/write/search_index.py, static/js/search.js), on a FIXTURE site: the sample site
 plus four pages of its own. The same finished pages are indexed twice with the real Pagefind: in one bundle, as
 every site of up to `SHARD_PAGES` searchable pages is, and two pages per shard, which forces four shards. Chromium
 then runs the same searches against both and must show the same first result, the same count and the same pages."""
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from sitegen import search_index
-from sitegen.search_index import SEARCH_BUNDLE_DIR, SHARDS_DIR, index_site, searchable_pages
+from sitegen.write import search_index
+from sitegen.write.search_index import SEARCH_BUNDLE_DIR, SHARDS_DIR, index_site, searchable_pages
 from tests.chromium import needs_chromium
 from tests.published_site import Served, serve_folder
 from tests.sample_site import make_project, run_build

@@ -7,7 +7,7 @@ import resource
 
 import pytest
 
-from sitegen.articles import loader
+from sitegen.read import loader
 from tests.security.harness import Case, page
 from tests.test_check import BODY
 
