@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sitegen.read.gitinfo import changed_files
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # sitegen/check/ci_summary.py -> the repository
 # GitHub shows at most this many error and this many warning annotations from one step; the rest are dropped
 # without a word (actions/toolkit, docs/problem-matchers.md, "Limitations").
 ANNOTATIONS_PER_STEP = 10

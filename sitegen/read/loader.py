@@ -20,7 +20,7 @@ from sitegen.read.schema import read_front_matter
 from sitegen.read.source_file import read_text
 from sitegen.read.yaml_tree import Mapping, Scalar, YamlError, parse
 
-MAX_FILES = 50_000
+MAX_FILES = 200_000  # a guard against pointing the build at the wrong folder; 100,000 articles build (issue 16)
 UNBUILT = ("draft", "in-review", "retired")
 BUILT = ("published",)
 BUILT_WITH_DRAFTS = ("published", "draft", "in-review")

@@ -2,6 +2,7 @@
 // the query never leaves the page. Results are built with DOM methods, never innerHTML.
 // Each result links to the section that matched best (Pagefind's sub-results). Readers' words are widened with
 // rules/search-synonyms.yml (pagefind/synonyms.json): "paresthesia" also finds "paraesthesia".
+// A large site's index comes in shards (pagefind/shards/<n>/, listed in synonyms.json), merged into one search.
 const list = document.getElementById("search-results");
 const status = document.getElementById("search-status");
 const form = document.querySelector(".search-form");
@@ -16,29 +17,44 @@ const STOP_WORDS = new Set(("a an and are as at be but by can do for from has ha
   "me my no not of on or so than that the their them then there these they this to too up was we were what when " +
   "which who why will with you your").split(" "));
 let pagefind = null;
-let extra = null;
+let extraLoaded = null;
 let latest = 0;
 let pending = [];
 let shown = 0;
 
-async function engine() {
+function engine() {
+  // One promise, so searches typed while the index loads do not merge the shards twice; tried again after a failure.
   if (pagefind === null) {
-    pagefind = await import(bundle);
-    await pagefind.init();
+    pagefind = loadEngine().catch((error) => {
+      pagefind = null;
+      throw error;
+    });
   }
   return pagefind;
 }
 
-async function searchData() {
-  if (extra === null) {
-    try {
-      const response = await fetch(list.dataset.synonyms);
-      extra = response.ok ? await response.json() : {};
-    } catch {
-      extra = {};
-    }
-    addSuggestions(extra.suggestions || []);
+async function loadEngine() {
+  const [loaded, data] = await Promise.all([import(bundle), searchData()]);
+  await loaded.init();
+  const base = new URL(bundle, window.location.href);
+  await Promise.all((data.shards || []).map((shard) => loaded.mergeIndex(new URL(shard, base).pathname)));
+  return loaded;
+}
+
+function searchData() {
+  if (extraLoaded === null) extraLoaded = loadSearchData();
+  return extraLoaded;
+}
+
+async function loadSearchData() {
+  let extra;
+  try {
+    const response = await fetch(list.dataset.synonyms);
+    extra = response.ok ? await response.json() : {};
+  } catch {
+    extra = {};
   }
+  addSuggestions(extra.suggestions || []);
   return extra;
 }
 
@@ -149,6 +165,17 @@ function report(query) {
       (total > PAGE_SIZE ? ` Showing the first ${PAGE_SIZE}.` : "");
 }
 
+async function find(search, words, sharded) {
+  // One index finds the pages that have every word it knows. Each shard leaves out the words it does not have, so
+  // with shards keep only the pages that have every word some shard has: the pages one index would find.
+  const found = (await search.search(words)).results;
+  const terms = words.split(/\s+/).filter(Boolean);
+  if (!sharded || terms.length < 2) return found;
+  const each = await Promise.all(terms.map((term) => search.search(term)));
+  const known = each.filter((one) => one.results.length).map((one) => new Set(one.results.map((result) => result.id)));
+  return found.filter((result) => known.every((pages) => pages.has(result.id)));
+}
+
 async function run(query) {
   const ticket = ++latest;
   query = query.trim();
@@ -163,10 +190,11 @@ async function run(query) {
   }
   try {
     const [search, data] = await Promise.all([engine(), searchData()]);
-    const searches = await Promise.all(variants(query, data.synonyms).map((words) => search.search(words)));
+    const sharded = (data.shards || []).length > 0;
+    const searches = await Promise.all(variants(query, data.synonyms).map((words) => find(search, words, sharded)));
     const byId = new Map();
     for (const found of searches) {
-      for (const result of found.results) {
+      for (const result of found) {
         const seen = byId.get(result.id);
         if (!seen || result.score > seen.score) byId.set(result.id, result);
       }

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import resource
 
+import pytest
+
+from sitegen.read import loader
 from tests.security.harness import Case, page
 from tests.test_check import BODY
 
@@ -69,11 +72,15 @@ def test_28_oversized_asset_is_refused(case: Case) -> None:
     assert "limit 5000000)" in problem
 
 
-def test_28_too_many_articles_is_refused(case: Case) -> None:
-    case.hash_outside = False
+def test_28_too_many_articles_is_refused(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real cap (200,000) takes minutes of file creation on a busy machine, so the walk is tested with a lower
+    # cap, and the cap itself is held above the 100,000 articles the build is measured with (issue 16).
+    assert loader.MAX_FILES >= 100_000
+    monkeypatch.setattr(loader, "MAX_FILES", 20)
     folder = case.content / "many"
     folder.mkdir()
-    for number in range(50_001 - 5):  # the sample site has 5 articles; the cap is 50 000
+    for number in range(21 - 5):  # the sample site has 5 articles
         os.close(os.open(folder / f"p{number}.md", os.O_CREAT | os.O_WRONLY, 0o644))
-    result = case.build()
-    assert any("too many articles (50001, limit 50000)" in line for line in result.error()), result.stderr
+    files, problems = loader.find_content_files(case.content)
+    assert len(files) == 21
+    assert [problem.format() for problem in problems] == [".: has too many articles (21, limit 20)"]
