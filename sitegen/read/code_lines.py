@@ -47,6 +47,8 @@ def _indented_offsets(body: str, fenced: set[int]) -> set[int]:
     for preprocessor in md.preprocessors:
         prepared = preprocessor.run(prepared)
     root = md.parser.parseDocument(prepared).getroot()
+    if root is None:
+        return set()
     offsets: set[int] = set()
     cursor = 0
     for block in _indented_code_blocks(root):
