@@ -6,13 +6,13 @@ import re
 
 from sitegen.errors import Problem
 from sitegen.model import Article
+from sitegen.read.code_lines import code_line_offsets
 
 _LEFTOVER = re.compile(
     r"\\[nrt](?![a-z])|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}"
     r"|(?<=[A-Za-z])u20(?:1[3489cdCD]|26)(?=[A-Za-z .,;])"
     r"|&(?:amp|nbsp|quot|apos|lt|gt|#\d{2,5}|#x[0-9a-fA-F]{2,4});|\ufffd"
 )
-_FENCE = ("```", "~~~")
 _MARKERS = ("\\", "&", "u20", "\ufffd")  # every leftover contains one of these: a cheap first look
 
 
@@ -24,12 +24,9 @@ def leftover_escapes(article: Article, shown_as: str) -> list[Problem]:
             problems.append(_problem(shown_as, article.line_of(field), field, match.group()))
     if not any(marker in article.body for marker in _MARKERS):
         return problems
-    in_fence = False
+    code = code_line_offsets(article.body)
     for offset, line in enumerate(article.body.split("\n")):
-        if line.lstrip().startswith(_FENCE):
-            in_fence = not in_fence
-            continue
-        match = None if in_fence else _LEFTOVER.search(re.sub(r"`[^`]*`", "", line))
+        match = None if offset in code else _LEFTOVER.search(re.sub(r"`[^`]*`", "", line))
         if match:
             problems.append(_problem(shown_as, article.body_line + offset, "", match.group()))
     return problems

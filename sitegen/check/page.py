@@ -22,11 +22,11 @@ from sitegen.check.readability import (
 from sitegen.errors import Problem, Severity
 from sitegen.model import Article
 from sitegen.read import urls
+from sitegen.read.code_lines import code_line_offsets
 from sitegen.read.urls import IMAGE_KINDS, LINK_KINDS, Address, Kind, classify
 from sitegen.render.markdown import RenderedBody
 
 REVIEW_WARNING_DAYS = 30
-_FENCE = ("```", "~~~")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 # Link text and tags never span a "[" or "<" they do not close, so each scan stops there: linear in the body,
 # however many unclosed "[", "![" or "<a" it holds (bracketed link text may nest once: [see [^a]](/x/)).
@@ -66,12 +66,9 @@ class Claim:
 
 def body_lines(article: Article) -> Iterator[tuple[int, str]]:
     """(file line, text) of every body line outside fenced code, with code spans blanked out."""
-    in_fence = False
+    code = code_line_offsets(article.body)
     for offset, line in enumerate(article.body.split("\n")):
-        if line.lstrip().startswith(_FENCE):
-            in_fence = not in_fence
-            continue
-        if not in_fence:
+        if offset not in code:
             yield article.body_line + offset, _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
 
 

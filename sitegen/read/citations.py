@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from sitegen.errors import Problem
 from sitegen.model import Source
+from sitegen.read.code_lines import code_line_offsets
 
 MARKER = re.compile(r"\[\^([^\]\s]+)\]")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
@@ -19,12 +20,11 @@ _CODE_SPAN = re.compile(r"`+[^`]*`+")
 def cited_ids_with_lines(body: str, body_line: int) -> list[tuple[str, int]]:
     """Every marker outside code, with its file line, in reading order."""
     found: list[tuple[str, int]] = []
-    in_fence = False
+    if "[^" not in body:
+        return found
+    code = code_line_offsets(body)
     for offset, line in enumerate(body.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence or line.startswith("    "):
+        if offset in code:
             continue
         for match in MARKER.finditer(_CODE_SPAN.sub("", line)):
             found.append((match.group(1), body_line + offset))
