@@ -47,3 +47,25 @@ def test_a_backtick_fence_holding_a_tilde_line_is_code_to_its_end(tmp_path: Path
 def test_code_lines_follow_the_parse() -> None:
     body = "Text\n\n- item\n\n    more of the item\n\nAfter.\n\n    real code\n    still code\n\n```\n~~~\nx\n```\n"
     assert code_line_offsets(body) == frozenset({8, 9, 11, 12, 13, 14})
+
+
+LINK_KINDS_BODY = (
+    BODY + "\n"  # line 18
+    "\n"
+    "See [the guide][guide] and <https://www.nhs.uk/>.\n"  # line 20
+    "\n"
+    'Or <a href="/missing-raw/">this page</a>.\n'  # line 22
+    "\n"
+    "[guide]: /missing-reference/\n"  # line 24
+)
+
+
+def test_every_kind_of_link_is_checked(tmp_path: Path) -> None:
+    site = project(tmp_path)
+    (site / "content" / "case.md").write_text(page(LINK_KINDS_BODY))
+    result = run_check(site)
+    found = [line.split(", which")[0] for line in result.stdout.splitlines() if "LNK001" in line]
+    assert found == [
+        "content/case.md:22:13: error LNK001: links to /missing-raw/",
+        "content/case.md:24:10: error LNK001: links to /missing-reference/",
+    ], result.stdout

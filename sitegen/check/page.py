@@ -31,9 +31,8 @@ _CODE_SPAN = re.compile(r"`+[^`]*`+")
 # Link text and tags never span a "[" or "<" they do not close, so each scan stops there: linear in the body,
 # however many unclosed "[", "![" or "<a" it holds (bracketed link text may nest once: [see [^a]](/x/)).
 _TEXT = r"((?:[^\[\]]|\[[^\[\]]*\])*)"
-_LINK = re.compile(r"(?<!!)\[" + _TEXT + r"\]\(\s*<?([^)\s>]+)")
 _IMAGE = re.compile(r"!\[" + _TEXT + r"\]\(\s*<?([^)\s>]+)")
-_HTML_URL = re.compile(r"""<(a|img)\b[^<>]*?(?<![\w-])(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))""", re.I)
+_HTML_IMAGE = re.compile(r"""<img\b[^<>]*?(?<![\w-])src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))""", re.I)
 _UNSAFE_TAG = re.compile(r"<\s*(script|style|iframe|object|embed|form|input|button|link|meta|base|svg|math)\b", re.I)
 _UNSAFE_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\s(on[a-z]+|style)\s*=", re.I)
 _JAVASCRIPT_URL = re.compile(r"(?:\]\(|=\s*[\"']?)\s*(javascript|vbscript|data):", re.I)
@@ -296,13 +295,13 @@ def link_facts(
         index = bisect_right(starts, offset) - 1
         return article.body_line + index, offset - starts[index] + 1
 
-    def refused(raw: str, offset: int, image: bool) -> Address | None:
+    def refused(raw: str, offset: int, image: bool, at: tuple[int, int] | None = None) -> Address | None:
         """The address, or None after reporting it as one the build would drop."""
         value = html.unescape(raw)
         address = classify(value, page_path)
         if address.kind in (IMAGE_KINDS if image else LINK_KINDS):
             return address
-        line, column = where(offset + len(raw) - len(raw.lstrip()))
+        line, column = at or where(offset + len(raw) - len(raw.lstrip()))
         if (line, column) not in reported:
             reason = address.reason or "is neither an address on this site nor an https: address"
             what = "shows the image" if image else "links to"
@@ -319,20 +318,16 @@ def link_facts(
             )
         return None
 
-    for match in _LINK.finditer(text):
-        if refused(match.group(2), match.start(2), image=False) is not None:
-            links.append(LinkRef(html.unescape(match.group(2)), *where(match.start(2))))
-    for match in _HTML_URL.finditer(text):
-        image = match.group(1).lower() == "img"
-        group = next(index for index in (3, 4, 5) if match.group(index) is not None)  # "...", '...' or bare
+    for link in rendered.parsed.links:  # every kind: [x](/a/), [x][ref], <https://…>, raw <a href>
+        at = _body_position(article, link.offset)
+        if refused(link.target, link.offset, image=False, at=at) is not None:
+            links.append(LinkRef(link.target, *at))
+    for match in _HTML_IMAGE.finditer(text):
+        group = next(index for index in (1, 2, 3) if match.group(index) is not None)  # "...", '...' or bare
         raw, start = match.group(group), match.start(group)
-        address = refused(raw, start, image)
-        if address is None:
-            continue
-        if image:
+        address = refused(raw, start, image=True)
+        if address is not None:
             problems.extend(_missing_image(shown, raw, address, where(start), static_dir))
-        else:
-            links.append(LinkRef(address.text, *where(start)))
     for match in _IMAGE.finditer(text):
         alt, src = match.group(1).strip(), match.group(2)
         if not alt:
@@ -358,6 +353,14 @@ def link_facts(
     anchors.update(TEMPLATE_ANCHORS)
     ordered = sorted(links, key=lambda link: (link.line, link.column))
     return PageFacts(shown, article.url_path, frozenset(anchors), tuple(ordered)), problems
+
+
+def _body_position(article: Article, offset: int) -> tuple[int, int]:
+    """The file line and column of a place in the body (the body's first line when it was not found)."""
+    if offset < 0:
+        return article.body_line, 1
+    line_start = article.body.rfind("\n", 0, offset) + 1
+    return article.body_line + article.body.count("\n", 0, offset), offset - line_start + 1
 
 
 def _scannable_body(article: Article) -> tuple[str, list[int]]:

@@ -20,6 +20,7 @@ from markdown.util import HTML_PLACEHOLDER_RE
 
 from sitegen.errors import Problem
 from sitegen.read.citations import MARKER
+from sitegen.render.parsed import ParsedBody, parsed_body
 from sitegen.render.sanitize import make_sanitizer
 
 _TAG = re.compile(r"<[^>]*>")
@@ -65,6 +66,7 @@ class RenderedBody:
     html: str
     toc: tuple[TocEntry, ...]
     citations: tuple[tuple[str, int], ...]  # (source id, how many times it is cited)
+    parsed: ParsedBody  # what Python-Markdown made of the body, for the checks
 
 
 class _CitationProcessor(InlineProcessor):
@@ -295,6 +297,7 @@ class BodyRenderer:
             html=clean,
             toc=tuple(self._extension.headings.entries),
             citations=tuple(sorted(self._extension.counts.items())),
+            parsed=parsed_body(body, html),
         )
 
     def _diagrams(self, body: str, shown_as: str, body_line: int) -> dict[str, str] | Problem:
