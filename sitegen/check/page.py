@@ -23,6 +23,7 @@ from sitegen.errors import Problem, Severity
 from sitegen.model import Article
 from sitegen.read import urls
 from sitegen.read.code_lines import code_line_offsets
+from sitegen.read.phone import PHONE_NUMBER as _PHONE
 from sitegen.read.urls import IMAGE_KINDS, LINK_KINDS, Address, Kind, classify
 from sitegen.render.markdown import RenderedBody
 
@@ -36,7 +37,6 @@ _HTML_IMAGE = re.compile(r"""<img\b[^<>]*?(?<![\w-])src\s*=\s*(?:"([^"]*)"|'([^'
 _UNSAFE_TAG = re.compile(r"<\s*(script|style|iframe|object|embed|form|input|button|link|meta|base|svg|math)\b", re.I)
 _UNSAFE_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\s(on[a-z]+|style)\s*=", re.I)
 _JAVASCRIPT_URL = re.compile(r"(?:\]\(|=\s*[\"']?)\s*(javascript|vbscript|data):", re.I)
-_PHONE = re.compile(r"(?<![\w/.-])(?:999|111|112|911|\+?\(?\d{2,5}\)?[ -]\d{3,4}[ -]?\d{3,4})(?![\w/-])|\btel:")
 
 
 @dataclass(frozen=True)
