@@ -124,29 +124,33 @@ def _with_source_suggestions(problems: list[Problem], ids: list[str]) -> list[Pr
     """A marker that cites no listed source gets "did you mean" for a listed id that is close (any case). When
     one marker is wrong and one listed source is never cited, the marker most likely meant that source: that is
     one mistake, told once on the marker's line."""
-    unknown = {match.group(1) for p in problems if p.code == "SRC001" and (match := _CITED.match(p.message))}
-    uncited = [match.group(1) for p in problems if p.code == "SRC002" and (match := _UNCITED.match(p.message))]
-    meant = uncited[0] if len(unknown) == 1 and len(uncited) == 1 else ""
+    meant = _meant_source(problems)
     found = []
     for problem in problems:
         if meant and problem.code == "SRC002":
             continue
         match = _CITED.match(problem.message) if problem.code == "SRC001" else None
-        if match is None:
-            found.append(problem)
-            continue
-        message = f"[^{match.group(1)}] cites a source that is not listed under sources"
-        problem = replace(problem, field="", message=message)
-        close = suggestion(match.group(1), ids)
-        if close:
-            problem = replace(
-                problem, hint=f"did you mean [^{close}]? Otherwise add a source with id: {match.group(1)}"
-            )
-        elif meant:
-            hint = f"did you mean [^{meant}], the listed source that nothing cites? Otherwise add a source with id: "
-            problem = replace(problem, hint=hint + match.group(1))
-        found.append(problem)
+        found.append(problem if match is None else _unknown_marker(problem, match.group(1), ids, meant))
     return found
+
+
+def _meant_source(problems: list[Problem]) -> str:
+    """The one listed source nothing cites, when exactly one marker cites no listed source; else ""."""
+    unknown = {match.group(1) for p in problems if p.code == "SRC001" and (match := _CITED.match(p.message))}
+    uncited = [match.group(1) for p in problems if p.code == "SRC002" and (match := _UNCITED.match(p.message))]
+    return uncited[0] if len(unknown) == 1 and len(uncited) == 1 else ""
+
+
+def _unknown_marker(problem: Problem, marker: str, ids: list[str], meant: str) -> Problem:
+    message = f"[^{marker}] cites a source that is not listed under sources"
+    problem = replace(problem, field="", message=message)
+    close = suggestion(marker, ids)
+    if close:
+        return replace(problem, hint=f"did you mean [^{close}]? Otherwise add a source with id: {marker}")
+    if meant:
+        hint = f"did you mean [^{meant}], the listed source that nothing cites? Otherwise add a source with id: "
+        return replace(problem, hint=hint + marker)
+    return problem
 
 
 def _status(root: Mapping) -> str:
