@@ -14,8 +14,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+from sitegen.check.duplicates import body_units  # noqa: E402
 from sitegen.dedupe.engine import deduplicate  # noqa: E402  (the repository root must be importable first)
-from sitegen.dedupe.markdown_units import units_from_markdown  # noqa: E402
 
 REMOVED_PARAGRAPHS: list[int] = []  # how many paragraphs each affected article lost, for the report
 GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
@@ -47,7 +47,7 @@ def _front_matter(path: Path) -> tuple[dict[str, str], str]:
 def without_repeats(body: str) -> str:
     """The body minus paragraphs our duplicate check would reject (the generator reuses sentences, and in a
     few articles one paragraph's sentences all recur in a longer one). Removed with the importer's engine."""
-    removed = {d.line for d in deduplicate(units_from_markdown(body, 1)).removed if d.rule != "empty heading"}
+    removed = {d.line for d in deduplicate(body_units(body)).removed if d.rule != "empty heading"}
     if not removed:
         return body
     REMOVED_PARAGRAPHS.append(len(removed))

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # a sibling script, not a package
 import report
 
-from sitegen.dedupe.markdown_units import units_from_markdown
+from sitegen.check.duplicates import body_units
 from sitegen.dedupe.similarity import compare
 from sitegen.dedupe.text_keys import sentences
 from sitegen.dedupe.units import Features
@@ -39,7 +39,7 @@ def corpus_units(articles: int = 400) -> list[str]:
     units: list[str] = []
     for path in sorted((project / "content" / "articles").glob("*.md")):
         body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-        for unit in units_from_markdown(body, 1):
+        for unit in body_units(body):
             if unit.kind == "paragraph" and "[" not in unit.text:
                 units.append(unit.text)
                 units.extend(s for s in sentences(unit.text) if len(s.split()) >= 10)

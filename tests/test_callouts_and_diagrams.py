@@ -17,7 +17,7 @@ TEMPLATES = Templates(REPO / "templates", {}, REPO)
 
 
 def render(body: str) -> RenderedBody | Problem:
-    return BodyRenderer("/", {}, TEMPLATES.render).render(body, {}, "a.md", 5)
+    return BodyRenderer("/", {}, TEMPLATES.render).render(body, (), "a.md", 5)
 
 
 def html_of(body: str) -> str:
@@ -111,6 +111,6 @@ def test_the_real_partial_is_the_one_rendered(tmp_path: Path) -> None:
     (tmp_path / "partials").mkdir()
     (tmp_path / "partials" / "hand-map.html").write_text('<figure class="hand-map" id="{{ id }}">x</figure>\n')
     other = Templates(tmp_path, {}, tmp_path)
-    result = BodyRenderer("/", {}, other.render).render("{{ hand-map }}\n", {}, "a.md", 1)
+    result = BodyRenderer("/", {}, other.render).render("{{ hand-map }}\n", (), "a.md", 1)
     assert isinstance(result, RenderedBody)
     assert '<figure class="hand-map" id="hand-map">x</figure>' in result.html

@@ -1,7 +1,6 @@
 """Small functions (issue 15): no function or method in sitegen/ above cyclomatic complexity 15, as radon counts it.
 
-A function that branches more than that is split into steps with names. The allow-list holds only functions in
-files that another change is rewriting today; it must only shrink."""
+A function that branches more than that is split into steps with names. There is no allow-list."""
 
 from __future__ import annotations
 
@@ -13,12 +12,6 @@ from radon.visitors import Function
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 MAX_COMPLEXITY = 15
-
-# Being split in the one-parse change (issue 15, item 1): remove each entry when its file is rewritten.
-ALLOWED = {
-    "sitegen/check/page.py:link_facts",
-    "sitegen/render/markdown.py:_Callouts.run",
-}
 
 
 @cache
@@ -35,16 +28,10 @@ def complexities(package: Path) -> dict[str, int]:
 
 def test_no_function_is_above_the_complexity_limit() -> None:
     found = complexities(PACKAGE)
-    too_complex = {name: cc for name, cc in found.items() if cc > MAX_COMPLEXITY and name not in ALLOWED}
+    too_complex = {name: cc for name, cc in found.items() if cc > MAX_COMPLEXITY}
     assert not too_complex, "split these into named steps (complexity above 15): " + ", ".join(
         f"{name} ({cc})" for name, cc in sorted(too_complex.items())
     )
-
-
-def test_the_allow_list_names_only_functions_still_above_the_limit() -> None:
-    found = complexities(PACKAGE)
-    stale = sorted(name for name in ALLOWED if found.get(name, 0) <= MAX_COMPLEXITY)
-    assert not stale, f"these are split now (or gone): remove them from ALLOWED: {', '.join(stale)}"
 
 
 def test_the_measure_sees_a_function_above_the_limit(tmp_path: Path) -> None:

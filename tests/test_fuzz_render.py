@@ -51,7 +51,7 @@ FRAGMENTS = [
 
 
 def render(body: str) -> str | None:
-    result = BodyRenderer("/").render(body, {"a": 1}, "content/a.md", 7)
+    result = BodyRenderer("/").render(body, ["a"], "content/a.md", 7)
     return result.html if isinstance(result, RenderedBody) else None  # a Problem (too deeply nested) is fine
 
 

@@ -205,6 +205,6 @@ def test_ordinary_long_pages_stay_within_the_render_limits() -> None:
     table = "| Sign | What to do |\n|---|---|\n" + "| Tingling (mild) | Rest [and wait](/numb-hands/) |\n" * 300
     listing = "".join(f"- Item {i}: keep your wrist straight (not bent) while you type.\n" for i in range(300))
     body = "\n".join([paragraph * 40, table, listing, ("## Same heading\n\n" + paragraph) * 200])
-    rendered = BodyRenderer("/").render(body, {"a": 1, "b": 2}, "content/long.md", 18)
+    rendered = BodyRenderer("/").render(body, ["a", "b"], "content/long.md", 18)
     assert isinstance(rendered, RenderedBody), rendered
     assert rendered.html.count("<tr>") == 301 and 'id="same-heading_199"' in rendered.html

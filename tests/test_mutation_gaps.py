@@ -18,7 +18,7 @@ from tests.sample_site import run_build
 
 
 def render(body: str, base_path: str = "/") -> str:
-    result = BodyRenderer(base_path).render(body, {}, "a.md", 5)
+    result = BodyRenderer(base_path).render(body, (), "a.md", 5)
     assert isinstance(result, RenderedBody)
     return result.html
 

@@ -10,7 +10,7 @@ from sitegen.render.markdown import BodyRenderer, RenderedBody
 
 
 def render(body: str, base_path: str = "/") -> RenderedBody:
-    result = BodyRenderer(base_path).render(body, {"a": 1}, "a.md", 5)
+    result = BodyRenderer(base_path).render(body, ["a"], "a.md", 5)
     assert isinstance(result, RenderedBody)
     return result
 
@@ -82,7 +82,7 @@ def test_heading_ids_ignore_source_markers_and_markup() -> None:
 
 
 def test_deep_nesting_is_a_problem_not_a_crash() -> None:
-    result = BodyRenderer("/").render("> " * 40 + "x", {}, "content/a.md", 7)
+    result = BodyRenderer("/").render("> " * 40 + "x", (), "content/a.md", 7)
     assert not isinstance(result, RenderedBody)
     assert result.format() == "content/a.md:7: is nested too deeply (use at most 20 levels of quotes and lists)"
 

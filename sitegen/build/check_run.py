@@ -13,7 +13,7 @@ import yaml
 
 from sitegen.build.pipeline import RESERVED_URL_DIRS, reserved_url_problems
 from sitegen.build.workers import Loaded, Workers, WorkerSetup
-from sitegen.check.alt_text import alt_text_problems
+from sitegen.check.article import check_body
 from sitegen.check.codes import DEFAULT_CODE, SITE_WIDE
 from sitegen.check.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.check.external import unreachable_sources
@@ -114,7 +114,7 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
         loaded_files = [loaded for chunk in workers.load(files) for loaded in chunk]
         renderer = workers.local.renderer
     site = _collect(paths.content_dir, files, loaded_files, problems)
-    articles, prints, unloaded = site.articles, site.prints, site.unloaded
+    articles, unloaded = site.articles, site.unloaded
     root = paths.project_root.resolve()
     for path in files:
         problems.extend(placeholder_problems(path, display_path(path.resolve(), root)))
@@ -123,16 +123,8 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     problems.extend(find_collisions(shown_articles))
     problems.extend(find_missing_related(shown_articles, {a.slug for a in shown_articles} | site.unloaded_slugs))
     problems.extend(reserved_url_problems(shown_articles))
-    problems.extend(
-        duplicates_across_articles(
-            articles, prints, [a.source_path for a in shown_articles], config.duplicate_allowlist
-        )
-    )
-    pages: list[PageFacts] = []
-    for article, shown in zip(articles, shown_articles, strict=True):
-        found, facts = _inspect(article, shown.source_path, renderer, config, paths.static_dir, claims, today)
-        problems.extend(found)
-        pages.extend([facts] if facts is not None else [])
+    inspector = _Inspector(renderer, config, paths.static_dir, claims, today)
+    pages = inspector.inspect_all(articles, [a.source_path for a in shown_articles], problems)
     problems.extend(broken_links(pages, generated_pages(config), unloaded))
     problems.extend(
         stale_sign_offs(paths.content_dir, zip(articles, [a.source_path for a in shown_articles], strict=True), today)
@@ -167,7 +159,6 @@ def _read_rules(paths: Paths) -> tuple[list[Claim], list[Problem]]:
 @dataclass
 class _Loaded:
     articles: list[Article] = field(default_factory=list)
-    prints: list[ArticlePrint] = field(default_factory=list)
     unloaded: dict[str, str] = field(default_factory=dict)  # web address of a file that failed to load -> the file
     unloaded_slugs: set[str] = field(default_factory=set)
 
@@ -178,9 +169,8 @@ def _collect(content_dir: Path, files: list[Path], loaded_files: list[Loaded], p
     site = _Loaded()
     for path, loaded in zip(files, loaded_files, strict=True):
         problems.extend(loaded.problems)
-        if loaded.article is not None and loaded.fingerprint is not None:
+        if loaded.article is not None:
             site.articles.append(loaded.article)
-            site.prints.append(loaded.fingerprint)
         elif any(p.severity is Severity.ERROR for p in loaded.problems):
             address, slug = file_address(path.relative_to(content_dir).as_posix())
             site.unloaded[address] = loaded.problems[0].path
@@ -214,27 +204,51 @@ def _say_who_depends(problems: list[Problem], unloaded: dict[str, str], linked: 
     return problems
 
 
-def _inspect(
-    article: Article,
-    shown: str,
-    renderer: ArticleRenderer,
-    config: SiteConfig,
-    static_dir: Path,
-    claims: list[Claim],
-    today: dt.date,
-) -> tuple[list[Problem], PageFacts | None]:
-    problems = review_problems(article, shown, today, config.require_clinical_review)
-    problems += line_problems(article, shown, claims)
-    problems += care_card_problems(article, shown)
-    problems += triage_problems(article, shown, config.red_flags)
-    problems += alt_text_problems(article, shown)
-    try:
-        rendered, _ = renderer.render_body(article)
-    except SiteError as exc:
-        return problems + [replace(p, path=shown) for p in exc.problems], None
-    problems += readability_problems(article, shown, rendered)
-    facts, image_problems = link_facts(article, shown, rendered, static_dir)
-    return problems + image_problems, facts
+@dataclass(frozen=True)
+class _Inspector:
+    """Every check of an article, all reading its body's one parse (the same one the build renders from)."""
+
+    renderer: ArticleRenderer
+    config: SiteConfig
+    static_dir: Path
+    claims: list[Claim]
+    today: dt.date
+
+    def inspect_all(self, articles: list[Article], shown: list[str], problems: list[Problem]) -> list[PageFacts]:
+        """Each article's facts for the site-wide link check; the problems, near-duplicates across pages
+        included, go to `problems`."""
+        pages: list[PageFacts] = []
+        printed: list[tuple[Article, str, ArticlePrint]] = []
+        for article, path in zip(articles, shown, strict=True):
+            found, facts, article_print = self.inspect(article, path)
+            problems.extend(found)
+            if facts is not None and article_print is not None:
+                pages.append(facts)
+                printed.append((article, path, article_print))
+        problems.extend(
+            duplicates_across_articles(
+                [article for article, _, _ in printed],
+                [article_print for _, _, article_print in printed],
+                [path for _, path, _ in printed],
+                self.config.duplicate_allowlist,
+            )
+        )
+        return pages
+
+    def inspect(self, article: Article, shown: str) -> tuple[list[Problem], PageFacts | None, ArticlePrint | None]:
+        problems = review_problems(article, shown, self.today, self.config.require_clinical_review)
+        problems += care_card_problems(article, shown)
+        try:
+            rendered = self.renderer.render_body(article)
+        except SiteError as exc:
+            return problems + [replace(p, path=shown) for p in exc.problems], None, None
+        body_problems, article_print = check_body(article, rendered, shown)
+        problems += body_problems
+        problems += line_problems(article, rendered.parsed, shown, self.claims)
+        problems += triage_problems(rendered.parsed, shown, self.config.red_flags)
+        problems += readability_problems(article, shown, rendered)
+        facts, image_problems = link_facts(article, shown, rendered, self.static_dir)
+        return problems + image_problems, facts, article_print
 
 
 def generated_pages(config: SiteConfig) -> set[str]:

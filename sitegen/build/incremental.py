@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.build.pipeline import BuildResult, EarlyHook, build_site
-from sitegen.check.article import check_article
+from sitegen.check.article import check_body, check_fields
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, OutputFile, Site
 from sitegen.read.loader import find_collisions, find_missing_related, load_article, shown_in_project
 from sitegen.read.project import BuildOptions, Paths
+from sitegen.render.markdown import RenderedBody
 from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours
 from sitegen.render.redirects import read_page_moves
 from sitegen.render.site_pages import render_site_pages
@@ -64,6 +65,7 @@ class LiveSite:
         self.renderer: ArticleRenderer | None = None
         self.articles: dict[str, Article] = {}
         self.plans: dict[str, Neighbours] = {}
+        self.bodies: dict[str, RenderedBody] = {}  # the edited articles' parsed bodies, from check to render
         self._early: _EarlyPages | None = None
         self.moving: set[str] = set()  # files (as shown) whose redirects or retired page the last full build wrote
 
@@ -200,6 +202,7 @@ class LiveSite:
         articles = dict(self.articles)
         problems: list[Problem] = []
         touched: list[str] = []
+        self.bodies = {}
         root = self.paths.project_root.resolve()
         for path in changed:
             relative = path.relative_to(self.paths.content_dir).as_posix()
@@ -211,7 +214,7 @@ class LiveSite:
                 path, self.paths.content_dir, shown, site.config, site.build_date, self.options.drafts
             )
             if article is not None:
-                found = found + check_article(article, shown)[0]
+                found = found + check_fields(article, shown) + self._check_body(article, shown)
                 articles[relative] = article
                 touched.append(relative)
             elif relative in self.articles:
@@ -220,6 +223,16 @@ class LiveSite:
                 articles[relative] = self.articles[relative]
             problems.extend(found)
         return articles, touched, problems
+
+    def _check_body(self, article: Article, shown: str) -> list[Problem]:
+        """The body's problems, from the parse its page is then rendered from (kept in self.bodies)."""
+        assert self.renderer is not None
+        try:
+            rendered = self.renderer.render_body(article)
+        except SiteError as exc:
+            return exc.problems
+        self.bodies[article.source_path] = rendered
+        return check_body(article, rendered, shown)[0]
 
     def _listing_problems(
         self, articles: dict[str, Article], touched: list[str], ordered: list[Article], same_listing: bool
@@ -250,7 +263,11 @@ class LiveSite:
                 if not a.is_home and (a.source_path in touched or plans[a.url_path] != self.plans.get(a.url_path))
             ]
             outputs = render_site_pages(new_site, self.renderer)
-        outputs += [self.renderer.render(article, plans[article.url_path]) for article in render]
+        bodies, self.bodies = self.bodies, {}
+        outputs += [
+            self.renderer.render(article, plans[article.url_path], bodies.get(article.source_path))
+            for article in render
+        ]
         return plans, outputs
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen.build.workers import Workers, WorkerSetup
+from sitegen.build.workers import RenderTask, Workers, WorkerSetup
 from sitegen.check.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.errors import Problem, Severity, SiteError
 from sitegen.model import Article, Site, SiteConfig
@@ -44,41 +44,46 @@ class BuildResult:
 class LoadedSite:
     site: Site
     warnings: list[Problem]
-    fingerprints: list[ArticlePrint]  # one per article, in the same order
     shown_paths: list[str]  # each article's path as editors see it, in the same order
 
-    def duplicate_warnings(self) -> list[Problem]:
-        """Near-duplicate paragraphs across articles (warnings only, so the build need not wait for them)."""
+    def duplicate_warnings(self, prints: dict[str, ArticlePrint]) -> list[Problem]:
+        """Near-duplicate paragraphs across articles (warnings only), from the bodies' fingerprints."""
+        articles = [article for article in self.site.articles if article.url_path in prints]
+        shown = [
+            path
+            for article, path in zip(self.site.articles, self.shown_paths, strict=True)
+            if article.url_path in prints
+        ]
         return duplicates_across_articles(
-            self.site.articles, self.fingerprints, self.shown_paths, self.site.config.duplicate_allowlist
+            articles, [prints[article.url_path] for article in articles], shown, self.site.config.duplicate_allowlist
         )
 
 
 def load_site(
     paths: Paths, config: SiteConfig, files: list[Path], workers: Workers, file_problems: list[Problem] | None = None
 ) -> LoadedSite:
-    """Read and check every article, or raise SiteError listing every problem found (with `file_problems`, those
-    content_files found)."""
+    """Read every article and check its fields, or raise SiteError listing every problem found (with
+    `file_problems`, those content_files found). When some file has an error, the bodies of the articles that
+    loaded are checked too, so an editor sees every problem in one run."""
     problems: list[Problem] = list(file_problems or [])
-    loaded: list[tuple[Article, ArticlePrint]] = []
+    articles: list[Article] = []
     for chunk in workers.load(files):
         for result in chunk:
             problems.extend(result.problems)
-            if result.article is not None and result.fingerprint is not None:
-                loaded.append((result.article, result.fingerprint))
-    loaded.sort(key=lambda pair: pair[0].url_path)
-    articles = [article for article, _ in loaded]
+            if result.article is not None:
+                articles.append(result.article)
+    articles.sort(key=lambda article: article.url_path)
     content_prefix = paths.shown(paths.content_dir)
     shown_articles = [shown_in_project(article, content_prefix) for article in articles]
     problems.extend(find_collisions(shown_articles))
     problems.extend(find_missing_related(shown_articles))
     problems.extend(reserved_url_problems(shown_articles))
     if any(problem.severity is Severity.ERROR for problem in problems):
+        for rendered in workers.render([(article, None) for article in articles]):
+            problems.extend(rendered.problems)
         raise SiteError(problems)
     site = Site(config, tuple(articles), workers.local.setup.build_date)
-    return LoadedSite(
-        site, problems, [fingerprint for _, fingerprint in loaded], [a.source_path for a in shown_articles]
-    )
+    return LoadedSite(site, problems, [a.source_path for a in shown_articles])
 
 
 def content_files(paths: Paths) -> tuple[list[Path], list[Problem]]:
@@ -206,24 +211,30 @@ def _write_moves(plan: Plan, site: Site, workers: Workers, stage: Path) -> None:
 def _render_all(
     loaded: LoadedSite, workers: Workers, stage: Path, progress: ProgressCallback | None
 ) -> tuple[int, list[Problem]]:
-    """Render every page; returns the number of pages and the site's warnings."""
+    """Render every page, checking each body from the parse that renders it; returns the number of pages and the
+    site's warnings. The home page's body is checked here and rendered with the site-wide pages."""
     site = loaded.site
     plans = plan_neighbours(site)
-    tasks = [(article, plans[article.url_path]) for article in site.articles if not article.is_home]
+    tasks: list[RenderTask] = [
+        (article, None if article.is_home else plans[article.url_path]) for article in site.articles
+    ]
     # The worker processes start on the articles now; this process meanwhile does the site-wide work.
     rendering = workers.render(tasks)
-    warnings = loaded.warnings + loaded.duplicate_warnings()
     renderer = workers.local.renderer
     outputs = render_site_pages(site, renderer)
     problems: list[Problem] = []
+    prints: dict[str, ArticlePrint] = {}
     done = 0
-    for chunk_problems, chunk_size in rendering:
-        problems.extend(chunk_problems)
-        done += chunk_size
+    for rendered in rendering:
+        problems.extend(rendered.problems)
+        prints.update(rendered.prints)
+        done += rendered.articles
         if progress is not None:
             progress(done, len(tasks))
-    if problems:
-        raise SiteError(problems)
+    if any(problem.severity is Severity.ERROR for problem in problems):
+        raise SiteError(loaded.warnings + problems)
     for output in outputs:
         write_file(stage, output)
-    return len(tasks) + sum(1 for output in outputs if output.path.endswith(".html")), warnings
+    pages = sum(1 for article in site.articles if not article.is_home)
+    warnings = loaded.warnings + problems + loaded.duplicate_warnings(prints)
+    return pages + sum(1 for output in outputs if output.path.endswith(".html")), warnings

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from sitegen.check.readability import Readability, measure
 from sitegen.errors import Problem, SiteError
-from sitegen.read import citations
 from sitegen.read.config import load_config
 from sitegen.read.loader import find_content_files, load_article
 from sitegen.read.project import Paths, build_date
@@ -36,8 +35,8 @@ def grade_project(root: Path) -> list[PageGrade]:
             if problems:
                 raise SiteError(problems)
             continue
-        numbers = citations.numbering(article.body, article.meta.sources)
-        rendered = renderer.render(article.body, numbers, relative, article.body_line)
+        source_ids = [source.id for source in article.meta.sources]
+        rendered = renderer.render(article.body, source_ids, relative, article.body_line)
         if isinstance(rendered, Problem):
             raise SiteError([rendered])
         grades.append(PageGrade(f"content/{relative}", article.meta.type, measure(rendered.html)))

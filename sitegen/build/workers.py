@@ -2,6 +2,7 @@
 
 Worker processes each build their Markdown and Jinja objects once (in `_state`), then take chunks of work.
 Results come back as plain data (Articles, Problems), never as exceptions, so nothing is lost in pickling.
+Each body is parsed once, in the render pass: the same parse gives the page and the body's checks.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from sitegen.check.article import check_article
+from sitegen.check.article import check_body, check_fields
 from sitegen.check.duplicates import ArticlePrint
-from sitegen.errors import Problem, SiteError, display_path
+from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article
 from sitegen.read.loader import load_article
 from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings
@@ -38,14 +39,23 @@ CHUNK_SIZE = 32
 
 @dataclass(frozen=True)
 class Loaded:
-    """One content file after loading and the per-article checks."""
+    """One content file after loading and the checks of its fields."""
 
     article: Article | None
     problems: list[Problem]
-    fingerprint: ArticlePrint | None
 
 
-RenderTask = tuple[Article, Neighbours]
+@dataclass(frozen=True)
+class Rendered:
+    """A chunk of articles after the render pass: the problems in their bodies, and each body's fingerprint for
+    the site-wide duplicate search (by web address)."""
+
+    problems: list[Problem]
+    prints: dict[str, ArticlePrint]
+    articles: int
+
+
+RenderTask = tuple[Article, Neighbours | None]  # no neighbours: check the body only, write no page
 T = TypeVar("T")
 
 
@@ -75,22 +85,27 @@ class _State:
             article, problems = load_article(
                 path, setup.content_dir, shown, setup.render.config, setup.build_date, setup.drafts
             )
-            fingerprint = None
             if article is not None:
-                found, fingerprint = check_article(article, shown)
-                problems += found
-            results.append(Loaded(article, problems, fingerprint))
+                problems += check_fields(article, shown)
+            results.append(Loaded(article, problems))
         return results
 
-    def render(self, tasks: list[RenderTask]) -> list[Problem]:
-        assert self.setup.stage is not None
+    def render(self, tasks: list[RenderTask]) -> Rendered:
+        """Parse each body once; check it; write its page when it has no errors and a page is wanted."""
         problems: list[Problem] = []
+        prints: dict[str, ArticlePrint] = {}
         for article, neighbours in tasks:
             try:
-                write_file(self.setup.stage, self.renderer.render(article, neighbours))
+                rendered = self.renderer.render_body(article)
+                found, prints[article.url_path] = check_body(article, rendered, self.renderer.shown(article))
+                problems.extend(found)
+                if neighbours is None or self.setup.stage is None:
+                    continue
+                if not any(problem.severity is Severity.ERROR for problem in found):
+                    write_file(self.setup.stage, self.renderer.render(article, neighbours, rendered))
             except SiteError as exc:
                 problems.extend(exc.problems)
-        return problems
+        return Rendered(problems, prints, len(tasks))
 
 
 # The state of a worker process (set by its initializer). The parent never uses it.
@@ -148,7 +163,7 @@ def _load_chunk(paths: list[Path]) -> list[Loaded]:
     return _state.load(paths)
 
 
-def _render_chunk(tasks: list[RenderTask]) -> list[Problem]:
+def _render_chunk(tasks: list[RenderTask]) -> Rendered:
     assert _state is not None
     return _state.render(tasks)
 
@@ -205,10 +220,9 @@ class Workers:
             return map(self.local.load, chunks)
         return self._pool.map(_load_chunk, chunks)
 
-    def render(self, tasks: Sequence[RenderTask]) -> Iterator[tuple[list[Problem], int]]:
+    def render(self, tasks: Sequence[RenderTask]) -> Iterator[Rendered]:
         chunks = _chunks(tasks)
-        results = map(self.local.render, chunks) if self._pool is None else self._pool.map(_render_chunk, chunks)
-        return zip(results, (len(chunk) for chunk in chunks), strict=True)
+        return map(self.local.render, chunks) if self._pool is None else self._pool.map(_render_chunk, chunks)
 
 
 def _chunks(items: Sequence[T]) -> list[list[T]]:

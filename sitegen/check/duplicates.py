@@ -13,12 +13,12 @@ from rapidfuzz import fuzz
 
 from sitegen.dedupe import text_keys
 from sitegen.dedupe.engine import UNSURE_RULE, deduplicate
-from sitegen.dedupe.markdown_units import units_from_markdown
 from sitegen.dedupe.similarity import NEAR_DUPLICATE, compare, within_reach
 from sitegen.dedupe.site_index import Signatures, SiteIndex, paragraph_hash, signatures
-from sitegen.dedupe.units import HEADING, Features, Unit
+from sitegen.dedupe.units import HEADING, ITEM, LEAD_IN, PARAGRAPH, Features, Unit
 from sitegen.errors import Problem, Severity
 from sitegen.model import Article
+from sitegen.render import parsed
 
 _CHECK_BY_HAND = (
     "if one word is a typing slip, correct it; if both are real words, add them to sitegen/dedupe/medical_words.txt"
@@ -33,8 +33,26 @@ class ArticlePrint:
     signatures: Signatures
 
 
-def article_units(article: Article) -> list[Unit]:
-    return units_from_markdown(article.body, article.body_line)
+def article_units(body: parsed.ParsedBody) -> list[Unit]:
+    """Headings, paragraphs (in quotes and callouts too) and list items, as Python-Markdown read them. Tables,
+    code, raw HTML, callout titles and definition terms are left out: they repeat on purpose."""
+    units: list[Unit] = []
+    for block in body.blocks:
+        if block.kind == parsed.HEADING:
+            units.append(Unit(HEADING, block.text, block.line, block.level))
+        elif block.kind == parsed.ITEM:
+            units.append(Unit(ITEM, block.text, block.line))
+        elif block.kind == parsed.PARAGRAPH:
+            units.append(Unit(LEAD_IN if block.text.endswith(":") else PARAGRAPH, block.text, block.line))
+    return units
+
+
+def body_units(body: str) -> list[Unit]:
+    """The units of a body on its own (for scripts that measure the duplicate checks on raw Markdown)."""
+    from sitegen.render.markdown import BodyRenderer  # a renderer of its own: scripts have no site
+
+    rendered = BodyRenderer("/").render(body, (), "body", 1)
+    return [] if isinstance(rendered, Problem) else article_units(rendered.parsed)
 
 
 def duplicates_in_article(units: Sequence[Unit], features: Sequence[Features], shown_as: str) -> list[Problem]:
@@ -167,7 +185,8 @@ class _ParagraphTexts:
             self.lines[article] = self.articles[article].body.split("\n")
         start = line - self.articles[article].body_line
         paragraph = []
-        for text in self.lines[article][start:]:
+        for written in self.lines[article][start:]:
+            text = written.lstrip(" \t>")  # a paragraph in a quote
             if not text.strip():
                 break
             paragraph.append(text.strip())

@@ -6,7 +6,7 @@ import re
 
 from sitegen.errors import Problem
 from sitegen.model import Article
-from sitegen.read.code_lines import code_line_offsets
+from sitegen.render.parsed import ParsedBody
 
 _LEFTOVER = re.compile(
     r"\\[nrt](?![a-z])|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}"
@@ -16,20 +16,25 @@ _LEFTOVER = re.compile(
 _MARKERS = ("\\", "&", "u20", "\ufffd")  # every leftover contains one of these: a cheap first look
 
 
-def leftover_escapes(article: Article, shown_as: str) -> list[Problem]:
+def field_escapes(article: Article, shown_as: str) -> list[Problem]:
     problems: list[Problem] = []
     for field in ("title", "summary"):
         match = _LEFTOVER.search(getattr(article.meta, field))
         if match:
             problems.append(_problem(shown_as, article.line_of(field), field, match.group()))
-    if not any(marker in article.body for marker in _MARKERS):
-        return problems
-    code = code_line_offsets(article.body)
-    for offset, line in enumerate(article.body.split("\n")):
-        match = None if offset in code else _LEFTOVER.search(re.sub(r"`[^`]*`", "", line))
-        if match:
-            problems.append(_problem(shown_as, article.body_line + offset, "", match.group()))
     return problems
+
+
+def body_escapes(article: Article, parsed: ParsedBody, shown_as: str) -> list[Problem]:
+    """Leftovers in the body's text and raw HTML; code, where a backslash is meant, is not read."""
+    if not any(marker in article.body for marker in _MARKERS):
+        return []
+    return [
+        _problem(shown_as, line.line, "", match.group())
+        for block in parsed.blocks
+        for line in block.lines
+        if (match := _LEFTOVER.search(line.text))
+    ]
 
 
 def _problem(shown_as: str, line: int, field: str, found: str) -> Problem:

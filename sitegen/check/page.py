@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,18 +21,12 @@ from sitegen.check.readability import (
 from sitegen.errors import Problem, Severity
 from sitegen.model import Article
 from sitegen.read import urls
-from sitegen.read.code_lines import code_line_offsets
 from sitegen.read.phone import PHONE_NUMBER as _PHONE
 from sitegen.read.urls import IMAGE_KINDS, LINK_KINDS, Address, Kind, classify
 from sitegen.render.markdown import RenderedBody
+from sitegen.render.parsed import At, ImageAt, ParsedBody
 
 REVIEW_WARNING_DAYS = 30
-_CODE_SPAN = re.compile(r"`+[^`]*`+")
-# Link text and tags never span a "[" or "<" they do not close, so each scan stops there: linear in the body,
-# however many unclosed "[", "![" or "<a" it holds (bracketed link text may nest once: [see [^a]](/x/)).
-_TEXT = r"((?:[^\[\]]|\[[^\[\]]*\])*)"
-_IMAGE = re.compile(r"!\[" + _TEXT + r"\]\(\s*<?([^)\s>]+)")
-_HTML_IMAGE = re.compile(r"""<img\b[^<>]*?(?<![\w-])src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))""", re.I)
 _UNSAFE_TAG = re.compile(r"<\s*(script|style|iframe|object|embed|form|input|button|link|meta|base|svg|math)\b", re.I)
 _UNSAFE_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\s(on[a-z]+|style)\s*=", re.I)
 _JAVASCRIPT_URL = re.compile(r"(?:\]\(|=\s*[\"']?)\s*(javascript|vbscript|data):", re.I)
@@ -63,12 +56,11 @@ class Claim:
     instead: str
 
 
-def body_lines(article: Article) -> Iterator[tuple[int, str]]:
-    """(file line, text) of every body line outside fenced code, with code spans blanked out."""
-    code = code_line_offsets(article.body)
-    for offset, line in enumerate(article.body.split("\n")):
-        if offset not in code:
-            yield article.body_line + offset, _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
+def prose_lines(parsed: ParsedBody) -> Iterator[tuple[int, int, str]]:
+    """(file line, column, text) of each written line outside code, as the one parse found them."""
+    for block in parsed.blocks:
+        for line in block.lines:
+            yield line.line, line.column, line.text
 
 
 def review_problems(article: Article, shown: str, today: dt.date, require_review: bool) -> list[Problem]:
@@ -113,14 +105,10 @@ def review_problems(article: Article, shown: str, today: dt.date, require_review
     return problems
 
 
-def first_text_line(article: Article) -> int:
-    """The file line where the page's text starts (the whole-page readability problems point there)."""
-    return next((line for line, text in body_lines(article) if text.strip()), article.body_line)
-
-
 def readability_problems(article: Article, shown: str, rendered: RenderedBody) -> list[Problem]:
     score = measure(rendered.html)
-    start = first_text_line(article)
+    blocks = rendered.parsed.blocks
+    start = blocks[0].line if blocks else article.body_line  # where the page's text starts
     problems: list[Problem] = []
     grades = f"SMOG {score.smog:.1f}, Flesch-Kincaid grade {score.fkgl:.1f}"
     if score.scored and (score.smog > SMOG_FAIL or score.fkgl > FKGL_FAIL):
@@ -149,7 +137,7 @@ def readability_problems(article: Article, shown: str, rendered: RenderedBody) -
             )
         )
     for sentence in score.long_sentences:
-        line, column = _locate(article, sentence)
+        line, column = _locate(article, rendered.parsed, sentence)
         words = len(sentence.split())
         problems.append(
             Problem(
@@ -185,15 +173,15 @@ def _first_words(sentence: str, count: int = 6) -> str:
     return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
-def _locate(article: Article, sentence: str) -> tuple[int, int]:
+def _locate(article: Article, parsed: ParsedBody, sentence: str) -> tuple[int, int]:
     """The file line and column where a rendered sentence starts (first words matched), else the body start."""
     words = re.findall(r"[A-Za-z0-9']+", sentence)[:4]
     if words:
         pattern = re.compile(r"\W+".join(re.escape(word) for word in words))
-        for line, text in body_lines(article):
+        for line, column, text in prose_lines(parsed):
             match = pattern.search(text)
             if match:
-                return line, match.start() + 1
+                return line, column + match.start()
     return article.body_line, 1
 
 
@@ -201,10 +189,10 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def line_problems(article: Article, shown: str, claims: list[Claim]) -> list[Problem]:
-    """Unsafe HTML, phone numbers and misleading claims, found line by line in the body."""
+def line_problems(article: Article, parsed: ParsedBody, shown: str, claims: list[Claim]) -> list[Problem]:
+    """Unsafe HTML, phone numbers and misleading claims, found line by line in the body's text and raw HTML."""
     problems: list[Problem] = []
-    for line, text in body_lines(article):
+    for line, start, text in prose_lines(parsed):
         for match in _UNSAFE_TAG.finditer(text):
             problems.append(
                 Problem(
@@ -214,7 +202,7 @@ def line_problems(article: Article, shown: str, claims: list[Claim]) -> list[Pro
                     f"contains a <{match.group(1).lower()}> tag, which is not allowed in articles",
                     "remove it; use Markdown for formatting",
                     code="HTML001",
-                    column=match.start() + 1,
+                    column=start + match.start(),
                 )
             )
         for match in _UNSAFE_ATTRIBUTE.finditer(text):
@@ -226,7 +214,7 @@ def line_problems(article: Article, shown: str, claims: list[Claim]) -> list[Pro
                     f"contains the {match.group(1).lower()}= attribute, which is not allowed in articles",
                     "remove it; styles and scripts belong in the site's templates",
                     code="HTML001",
-                    column=match.start(1) + 1,
+                    column=start + match.start(1),
                 )
             )
         for match in _JAVASCRIPT_URL.finditer(text):
@@ -238,7 +226,7 @@ def line_problems(article: Article, shown: str, claims: list[Claim]) -> list[Pro
                     f"contains a {match.group(1).lower()}: link, which is not allowed",
                     "link to an https: address or a page on this site",
                     code="HTML001",
-                    column=match.start(1) + 1,
+                    column=start + match.start(1),
                 )
             )
         for match in _PHONE.finditer(text):
@@ -250,16 +238,16 @@ def line_problems(article: Article, shown: str, claims: list[Claim]) -> list[Pro
                     f"contains the phone number '{match.group().strip()}'",
                     "phone numbers come from site.yml and appear in the care cards; describe the service instead",
                     code="PHONE001",
-                    column=match.start() + 1,
+                    column=start + match.start(),
                 )
             )
-        problems.extend(_claim_problems(shown, line, text, claims))
+        problems.extend(_claim_problems(shown, line, text, claims, start))
     for field in ("title", "summary"):
-        problems.extend(_claim_problems(shown, article.line_of(field), getattr(article.meta, field), claims))
+        problems.extend(_claim_problems(shown, article.line_of(field), getattr(article.meta, field), claims, 1))
     return problems
 
 
-def _claim_problems(shown: str, line: int, text: str, claims: list[Claim]) -> Iterator[Problem]:
+def _claim_problems(shown: str, line: int, text: str, claims: list[Claim], start: int) -> Iterator[Problem]:
     for claim in claims:
         match = claim.pattern.search(text)
         if match:
@@ -270,7 +258,7 @@ def _claim_problems(shown: str, line: int, text: str, claims: list[Claim]) -> It
                 f"says '{match.group()}': {claim.why}",
                 claim.instead,
                 code="CLAIM001",
-                column=match.start() + 1,
+                column=start + match.start(),
             )
 
 
@@ -282,95 +270,70 @@ def link_facts(
     Every address is read as a browser reads it (sitegen/read/urls.py) from the page's own address, after
     HTML character references are decoded; a refused one (another site by a trick, a script or http: address) is
     an HTML001 error at its line and column, which the build would drop from the page."""
-    links: list[LinkRef] = []
-    problems: list[Problem] = []
+    parsed = rendered.parsed
     page_path = "/" + article.url_path
-    text, starts = _scannable_body(article)
     # line_problems already reports `](javascript:` and `="javascript:`: one mistake, one message.
     reported = {
-        (line, match.start(1) + 1) for line, row in body_lines(article) for match in _JAVASCRIPT_URL.finditer(row)
+        (line, start + match.start(1))
+        for line, start, text in prose_lines(parsed)
+        for match in _JAVASCRIPT_URL.finditer(text)
     }
+    links: list[LinkRef] = []
+    problems: list[Problem] = []
+    for link in parsed.links:  # every kind: [x](/a/), [x][ref], <https://…>, raw <a href>
+        address = classify(html.unescape(link.value), page_path)
+        if address.kind in LINK_KINDS:
+            links.append(LinkRef(link.value, link.line, link.column))
+        elif (link.line, link.column) not in reported:
+            problems.append(_refused(shown, link, address, image=False))
+    for image in parsed.images:  # ![alt](src) and <img> alike
+        if not (image.alt or "").strip():
+            problems.append(_no_alt_text(shown, image))
+        address = classify(html.unescape(image.src.value), page_path)
+        if address.kind not in IMAGE_KINDS:
+            if (image.src.line, image.src.column) not in reported:
+                problems.append(_refused(shown, image.src, address, image=True))
+            continue
+        problems.extend(_missing_image(shown, image.src.value, address, (image.src.line, image.src.column), static_dir))
+    ordered = sorted(links, key=lambda link: (link.line, link.column))
+    return PageFacts(shown, article.url_path, _anchors(article, rendered), tuple(ordered)), problems
 
-    def where(offset: int) -> tuple[int, int]:
-        index = bisect_right(starts, offset) - 1
-        return article.body_line + index, offset - starts[index] + 1
 
-    def refused(raw: str, offset: int, image: bool, at: tuple[int, int] | None = None) -> Address | None:
-        """The address, or None after reporting it as one the build would drop."""
-        value = html.unescape(raw)
-        address = classify(value, page_path)
-        if address.kind in (IMAGE_KINDS if image else LINK_KINDS):
-            return address
-        line, column = at or where(offset + len(raw) - len(raw.lstrip()))
-        if (line, column) not in reported:
-            reason = address.reason or "is neither an address on this site nor an https: address"
-            what = "shows the image" if image else "links to"
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "",
-                    f"{what} {urls.shown(value.strip())}, which {reason}",
-                    address.hint or "use an image from static/, e.g. /img/splint.png, or an https: address",
-                    code="HTML001",
-                    column=column,
-                )
-            )
-        return None
-
-    for link in rendered.parsed.links:  # every kind: [x](/a/), [x][ref], <https://…>, raw <a href>
-        at = _body_position(article, link.offset)
-        if refused(link.target, link.offset, image=False, at=at) is not None:
-            links.append(LinkRef(link.target, *at))
-    for match in _HTML_IMAGE.finditer(text):
-        group = next(index for index in (1, 2, 3) if match.group(index) is not None)  # "...", '...' or bare
-        raw, start = match.group(group), match.start(group)
-        address = refused(raw, start, image=True)
-        if address is not None:
-            problems.extend(_missing_image(shown, raw, address, where(start), static_dir))
-    for match in _IMAGE.finditer(text):
-        alt, src = match.group(1).strip(), match.group(2)
-        if not alt:
-            line, column = where(match.start())
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "",
-                    f"has an image without alt text ({src})",
-                    "describe what the image shows inside the square brackets: ![A wrist splint](...)",
-                    code="IMG002",
-                    column=column,
-                )
-            )
-        address = refused(src, match.start(2), image=True)
-        if address is not None:
-            problems.extend(_missing_image(shown, src, address, where(match.start(2)), static_dir))
+def _anchors(article: Article, rendered: RenderedBody) -> frozenset[str]:
     anchors = {entry.id for entry in rendered.toc}
     anchors.update(f"source-{source.id}" for source in article.meta.sources)
     for source_id, count in rendered.citations:
         anchors.update(f"cite-{source_id}-{n}" for n in range(1, count + 1))
     anchors.update(TEMPLATE_ANCHORS)
-    ordered = sorted(links, key=lambda link: (link.line, link.column))
-    return PageFacts(shown, article.url_path, frozenset(anchors), tuple(ordered)), problems
+    return frozenset(anchors)
 
 
-def _body_position(article: Article, offset: int) -> tuple[int, int]:
-    """The file line and column of a place in the body (the body's first line when it was not found)."""
-    if offset < 0:
-        return article.body_line, 1
-    line_start = article.body.rfind("\n", 0, offset) + 1
-    return article.body_line + article.body.count("\n", 0, offset), offset - line_start + 1
+def _refused(shown: str, written: At, address: Address, image: bool) -> Problem:
+    """An address the build would drop from the page."""
+    value = html.unescape(written.value)
+    reason = address.reason or "is neither an address on this site nor an https: address"
+    return Problem(
+        shown,
+        written.line,
+        "",
+        f"{'shows the image' if image else 'links to'} {urls.shown(value.strip())}, which {reason}",
+        address.hint or "use an image from static/, e.g. /img/splint.png, or an https: address",
+        code="HTML001",
+        column=written.column,
+    )
 
 
-def _scannable_body(article: Article) -> tuple[str, list[int]]:
-    """The body outside code as one text (so a tag or link may span lines), and where each line starts in it."""
-    rows = dict(body_lines(article))
-    lines = [rows.get(article.body_line + index, "") for index in range(article.body.count("\n") + 1)]
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    return "\n".join(lines), starts
+def _no_alt_text(shown: str, image: ImageAt) -> Problem:
+    return Problem(
+        shown,
+        image.line,
+        "",
+        f"has an image without alt text ({image.src.value})",
+        "describe what the image shows: ![A wrist splint](/img/splint.png), "
+        'or <img src="/img/splint.png" alt="A wrist splint">',
+        code="IMG002",
+        column=image.column,
+    )
 
 
 def _missing_image(shown: str, src: str, address: Address, at: tuple[int, int], static_dir: Path) -> Iterator[Problem]:

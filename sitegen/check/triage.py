@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sitegen.check.page import body_lines
 from sitegen.errors import Problem
 from sitegen.model import URGENCIES, Article, RedFlag
 from sitegen.read.red_flags import advice_levels, flags_in, label
+from sitegen.render import parsed
 
 CLINICAL_TYPES = ("symptom", "condition", "guide")
 CARD_NAMES = {
@@ -18,7 +19,6 @@ CARD_NAMES = {
     "urgent": "urgent (same day)",
     "non_urgent": "non-urgent (see a GP)",
 }
-_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKER = re.compile(r"\[\^[^\]]*\]")
@@ -51,9 +51,9 @@ def care_card_problems(article: Article, shown: str) -> list[Problem]:
     ]
 
 
-def triage_problems(article: Article, shown: str, flags: tuple[RedFlag, ...]) -> list[Problem]:
+def triage_problems(body: parsed.ParsedBody, shown: str, flags: tuple[RedFlag, ...]) -> list[Problem]:
     problems = []
-    for statement in statements(article):
+    for statement in statements(body):
         given = advice_levels(statement.text)
         if not given:
             continue
@@ -73,26 +73,41 @@ def triage_problems(article: Article, shown: str, flags: tuple[RedFlag, ...]) ->
     return problems
 
 
-def statements(article: Article) -> Iterator[Statement]:
-    """Each body sentence and table row on its own; a list item together with the sentence that leads into it."""
+def statements(body: parsed.ParsedBody) -> Iterator[Statement]:
+    """Each sentence and table row on its own; a list item together with the sentence that leads into it."""
     lead_in = ""
-    for line, raw in body_lines(article):
-        text = _plain(raw)
-        if not text:
-            continue
-        if _LIST_ITEM.match(text):
-            yield Statement(line, f"{lead_in} {_LIST_ITEM.sub('', text)}".strip())
+    for block in body.blocks:
+        if block.kind == parsed.ITEM:
+            yield Statement(block.line, f"{lead_in} {_plain(block.text)}".strip())
             continue
         lead_in = ""
-        if text.startswith("#") or re.fullmatch(r"[|:\-\s]+", text):
+        if block.kind == parsed.HEADING:
             continue
-        if text.startswith("|"):
-            yield Statement(line, text)
+        if block.kind == parsed.ROW:
+            yield Statement(block.line, _plain(block.text))
             continue
-        sentences = _SENTENCE_END.split(text)
-        yield from (Statement(line, sentence) for sentence in sentences)
-        if sentences[-1].endswith(":"):
-            lead_in = sentences[-1]
+        sentences = list(_sentences(block))
+        yield from sentences
+        if sentences and sentences[-1].text.endswith(":"):
+            lead_in = sentences[-1].text
+
+
+def _sentences(block: parsed.Block) -> Iterator[Statement]:
+    """The block's sentences, each with the line it starts on."""
+    texts = [_plain(line.text) for line in block.lines]
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    joined = " ".join(texts)
+    start = 0
+    for end in [match.start() for match in _SENTENCE_END.finditer(joined)] + [len(joined)]:
+        part = joined[start:end]
+        sentence = part.strip()
+        if sentence:
+            first = start + len(part) - len(part.lstrip())
+            yield Statement(block.lines[bisect_right(starts, first) - 1].line, sentence)
+        start = end
 
 
 def _plain(line: str) -> str:

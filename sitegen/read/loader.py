@@ -12,9 +12,7 @@ from pathlib import Path
 
 from sitegen.errors import Problem
 from sitegen.model import Article, SiteConfig
-from sitegen.read import citations
 from sitegen.read.config import SLUG_PATTERN
-from sitegen.read.fields import suggestion
 from sitegen.read.frontmatter import SplitText, split
 from sitegen.read.schema import read_front_matter
 from sitegen.read.source_file import read_text
@@ -85,9 +83,6 @@ def load_article(
     meta = read_front_matter(meta_root, shown_as, config, build_date, problems)
     url_path = _url_path(relative, meta.slug)
     field_lines = tuple((key.value, key.line) for key, _ in meta_root.items)
-    sources_line = dict(field_lines).get("sources", 1)
-    found = citations.check(parts.body, parts.body_line, meta.sources, sources_line, shown_as)
-    problems.extend(_with_source_suggestions(found, [source.id for source in meta.sources]))
     if problems:
         return None, problems
     slug = meta.slug or (url_path.rstrip("/").rsplit("/", 1)[-1] if url_path else "home")
@@ -95,8 +90,6 @@ def load_article(
 
 
 _NOT_UTF8 = re.compile(r"is not valid UTF-8 at byte (\d+)")
-_CITED = re.compile(r"\[\^(.+?)\] cites")
-_UNCITED = re.compile(r"'(.+?)' is listed but never cited")
 
 
 def _plain_encoding(path: Path, problem: Problem) -> Problem:
@@ -118,39 +111,6 @@ def _plain_encoding(path: Path, problem: Problem) -> Problem:
         message=f'{match.group(0)}: a character was saved in another text format (shown as �): "{shown}"',
         hint=f"{hint}, or type the character again",
     )
-
-
-def _with_source_suggestions(problems: list[Problem], ids: list[str]) -> list[Problem]:
-    """A marker that cites no listed source gets "did you mean" for a listed id that is close (any case). When
-    one marker is wrong and one listed source is never cited, the marker most likely meant that source: that is
-    one mistake, told once on the marker's line."""
-    meant = _meant_source(problems)
-    found = []
-    for problem in problems:
-        if meant and problem.code == "SRC002":
-            continue
-        match = _CITED.match(problem.message) if problem.code == "SRC001" else None
-        found.append(problem if match is None else _unknown_marker(problem, match.group(1), ids, meant))
-    return found
-
-
-def _meant_source(problems: list[Problem]) -> str:
-    """The one listed source nothing cites, when exactly one marker cites no listed source; else ""."""
-    unknown = {match.group(1) for p in problems if p.code == "SRC001" and (match := _CITED.match(p.message))}
-    uncited = [match.group(1) for p in problems if p.code == "SRC002" and (match := _UNCITED.match(p.message))]
-    return uncited[0] if len(unknown) == 1 and len(uncited) == 1 else ""
-
-
-def _unknown_marker(problem: Problem, marker: str, ids: list[str], meant: str) -> Problem:
-    message = f"[^{marker}] cites a source that is not listed under sources"
-    problem = replace(problem, field="", message=message)
-    close = suggestion(marker, ids)
-    if close:
-        return replace(problem, hint=f"did you mean [^{close}]? Otherwise add a source with id: {marker}")
-    if meant:
-        hint = f"did you mean [^{meant}], the listed source that nothing cites? Otherwise add a source with id: "
-        return replace(problem, hint=hint + marker)
-    return problem
 
 
 def _status(root: Mapping) -> str:

@@ -7,7 +7,7 @@ import html
 import re
 import secrets
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import markdown
@@ -19,10 +19,10 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
 from sitegen.errors import Problem
-from sitegen.read.citations import MARKER
-from sitegen.render.parsed import ParsedBody, parsed_body
+from sitegen.render.parsed import SOURCE_ATTRIBUTE, BodyParse, ParsedBody
 from sitegen.render.sanitize import make_sanitizer
 
+MARKER = re.compile(r"\[\^([^\]\s]+)\]")  # `[^id]` cites the front-matter source with that id
 _TAG = re.compile(r"<[^>]*>")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Python-Markdown recurses per nesting level; far below these depths it hits RecursionError or slows badly.
@@ -66,7 +66,8 @@ class RenderedBody:
     html: str
     toc: tuple[TocEntry, ...]
     citations: tuple[tuple[str, int], ...]  # (source id, how many times it is cited)
-    parsed: ParsedBody  # what Python-Markdown made of the body, for the checks
+    numbers: dict[str, int]  # source id -> the number readers see: in order of first citation, uncited ones last
+    parsed: ParsedBody  # what Python-Markdown made of the body, with source lines, for the checks
 
 
 class _CitationProcessor(InlineProcessor):
@@ -80,11 +81,56 @@ class _CitationProcessor(InlineProcessor):
         source_id = m.group(1)
         count = self.extension.counts.get(source_id, 0) + 1
         self.extension.counts[source_id] = count
-        number = self.extension.numbers.get(source_id, 0)
-        sup = ET.Element("sup", {"class": "cite", "id": f"cite-{source_id}-{count}"})
-        link = ET.SubElement(sup, "a", {"href": f"#source-{source_id}", "aria-label": f"Source {number}"})
-        link.text = f"[{number}]"
+        sup = ET.Element("sup", {"class": "cite", "id": f"cite-{source_id}-{count}", SOURCE_ATTRIBUTE: source_id})
+        ET.SubElement(sup, "a", {"href": f"#source-{source_id}"})  # numbered once the whole page is read
         return sup, m.start(0), m.end(0)
+
+
+class _CodeStashMark(Preprocessor):
+    """Right after fenced code is set aside: every stashed block so far is code, every later one raw HTML."""
+
+    def __init__(self, md: markdown.Markdown, parse: BodyParse) -> None:
+        super().__init__(md)
+        self.parse = parse
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.parse.code_stash = len(self.md.htmlStash.rawHtmlBlocks)
+        return lines
+
+
+class _FindBlocks(Treeprocessor):
+    """Before inline patterns run: each block outside code, found again in the body with its lines."""
+
+    def __init__(self, md: markdown.Markdown, parse: BodyParse) -> None:
+        super().__init__(md)
+        self.parse = parse
+
+    def run(self, root: ET.Element) -> None:
+        self.parse.find_blocks(root, self.md.htmlStash.rawHtmlBlocks)
+
+
+class _NumberCitations(Treeprocessor):
+    """After inline patterns: the links, images and markers of each block; then sources numbered in the order
+    readers meet them (as in Vancouver style), uncited ones (only possible in drafts) last."""
+
+    def __init__(self, md: markdown.Markdown, extension: _HealthPageExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: ET.Element) -> None:
+        self.extension.parse.find_facts(root, self.md.htmlStash.rawHtmlBlocks)
+        numbers: dict[str, int] = {}
+        markers = [sup for sup in root.iter("sup") if sup.get(SOURCE_ATTRIBUTE) is not None]
+        for sup in markers:
+            numbers.setdefault(sup.get(SOURCE_ATTRIBUTE) or "", len(numbers) + 1)
+        for source_id in self.extension.source_ids:
+            numbers.setdefault(source_id, len(numbers) + 1)
+        for sup in markers:
+            number = numbers[sup.attrib.pop(SOURCE_ATTRIBUTE)]
+            link = sup[0]
+            link.set("aria-label", f"Source {number}")
+            link.text = f"[{number}]"
+        self.extension.numbers = numbers
 
 
 class _HealthPageExtension(Extension):
@@ -92,18 +138,23 @@ class _HealthPageExtension(Extension):
 
     def __init__(self) -> None:
         super().__init__()
+        self.source_ids: Sequence[str] = ()  # the page's sources in the order listed; set before each page
         self.numbers: dict[str, int] = {}
         self.counts: dict[str, int] = {}
+        self.parse = BodyParse()
         self.diagram_tokens: list[str] = []  # filled before each page, one token per `{{ name }}` line
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.registerExtension(self)
         self.headings = _HeadingIds(md)
+        md.treeprocessors.register(_FindBlocks(md, self.parse), "find-blocks", 30)  # before inline patterns (20)
+        md.treeprocessors.register(_NumberCitations(md, self), "number-citations", 19)
         md.treeprocessors.register(self.headings, "heading-ids", 5)  # after inline patterns (20), as toc does
         md.treeprocessors.register(_Callouts(md), "callouts", 4)
         md.treeprocessors.register(_Figures(md), "figures", 3)
         # After fenced code (25) has set code aside, so a `{{ name }}` line inside code stays as it is.
         md.preprocessors.register(_DiagramLines(md, self.diagram_tokens), "diagram-lines", 22)
+        md.preprocessors.register(_CodeStashMark(md, self.parse), "code-stash-mark", 24)
         # Above links (160) and references (170) so `[^id]` is never read as a link; below code spans (190).
         md.inlinePatterns.register(_CitationProcessor(self), "source-citation", 175)
 
@@ -140,24 +191,30 @@ class _Callouts(Treeprocessor):
             kind = next((c for c in classes if c in CALLOUTS), "info")
             number += 1
             element.attrib = {"class": f"callout callout-{kind}", "role": "note"}
-            first = element[0] if len(element) else None
-            title = None
-            if first is not None and first.tag == "p" and first.get("class") == "admonition-title":
-                title = first
-                if (first.text or "").strip() == kind.capitalize() and not len(first):  # the extension's default
-                    first.text = CALLOUTS[kind]
-                    if not first.text:  # inset text has no heading
-                        element.remove(first)
-                        title = None
-            elif CALLOUTS[kind]:
-                title = ET.Element("p")
-                title.text = CALLOUTS[kind]
-                element.insert(0, title)
+            title = _callout_title(element, kind)
             if title is None:
                 element.set("aria-label", "Information")
                 continue
             title.attrib = {"class": "callout-title", "id": f"callout-{number}"}
             element.set("aria-labelledby", f"callout-{number}")
+
+
+def _callout_title(callout: ET.Element, kind: str) -> ET.Element | None:
+    """The callout's title paragraph: the writer's, else the kind's own heading; None for inset text with none."""
+    first = callout[0] if len(callout) else None
+    if first is None or first.tag != "p" or first.get("class") != "admonition-title":
+        if not CALLOUTS[kind]:
+            return None
+        title = ET.Element("p")
+        title.text = CALLOUTS[kind]
+        callout.insert(0, title)
+        return title
+    if (first.text or "").strip() == kind.capitalize() and not len(first):  # the extension's default title
+        first.text = CALLOUTS[kind]
+        if not first.text:  # inset text has no heading
+            callout.remove(first)
+            return None
+    return first
 
 
 class _Figures(Treeprocessor):
@@ -265,7 +322,8 @@ class BodyRenderer:
         )
         self._sanitize: Callable[[str], str] = make_sanitizer(base_path, asset_urls)
 
-    def render(self, body: str, numbers: dict[str, int], shown_as: str, body_line: int) -> RenderedBody | Problem:
+    def render(self, body: str, source_ids: Sequence[str], shown_as: str, body_line: int) -> RenderedBody | Problem:
+        """The page body, or the problem that stops it rendering. `source_ids`: the sources listed, in order."""
         too_deep = _nesting_problem(body, shown_as, body_line) or _render_cost_problem(body, shown_as, body_line)
         if too_deep is not None:
             return too_deep
@@ -276,7 +334,8 @@ class BodyRenderer:
         if isinstance(drawings, Problem):
             return drawings
         self._md.reset()
-        self._extension.numbers = numbers
+        self._extension.source_ids = source_ids
+        self._extension.parse.start(body, body_line)
         self._extension.diagram_tokens[:] = list(drawings)
         try:
             html = self._md.convert(body)
@@ -297,7 +356,8 @@ class BodyRenderer:
             html=clean,
             toc=tuple(self._extension.headings.entries),
             citations=tuple(sorted(self._extension.counts.items())),
-            parsed=parsed_body(body, html),
+            numbers=self._extension.numbers,
+            parsed=self._extension.parse.result(),
         )
 
     def _diagrams(self, body: str, shown_as: str, body_line: int) -> dict[str, str] | Problem:

@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from sitegen.errors import Problem, SiteError
 from sitegen.model import Article, OutputFile, Site, SiteConfig
-from sitegen.read import citations
 from sitegen.render import views
 from sitegen.render.chooser import WHEN_TO_GET_HELP, chooser_views
 from sitegen.render.context import (
@@ -112,9 +111,10 @@ class ArticleRenderer:
         self.site_view = views.site_view(self.config)
         self.last_updated = {path: dt.date.fromisoformat(day) for path, day in settings.last_updated}
 
-    def render_body(self, article: Article) -> tuple[RenderedBody, dict[str, int]]:
-        numbers = citations.numbering(article.body, article.meta.sources)
-        rendered = self.body_renderer.render(article.body, numbers, self.shown(article), article.body_line)
+    def render_body(self, article: Article) -> RenderedBody:
+        """The body, parsed once: its HTML for the page and its facts (with source lines) for the checks."""
+        source_ids = [source.id for source in article.meta.sources]
+        rendered = self.body_renderer.render(article.body, source_ids, self.shown(article), article.body_line)
         if isinstance(rendered, Problem):
             raise SiteError([rendered])
         if article.meta.care is not None and any(entry.id == WHEN_TO_GET_HELP for entry in rendered.toc):
@@ -129,16 +129,16 @@ class ArticleRenderer:
                     )
                 ]
             )
-        return replace(rendered, html=label_cells(rendered.html)), numbers
+        return replace(rendered, html=label_cells(rendered.html))
 
     def shown(self, article: Article) -> str:
         prefix = self.settings.content_dir_in_repo
         return f"{prefix}/{article.source_path}" if prefix else article.source_path
 
     @staticmethod
-    def source_views(article: Article, rendered: RenderedBody, numbers: dict[str, int]) -> list[SourceView]:
+    def source_views(article: Article, rendered: RenderedBody) -> list[SourceView]:
         """The numbered source list, each source with links back to where it is cited."""
-        counts = dict(rendered.citations)
+        counts, numbers = dict(rendered.citations), rendered.numbers
         return sorted(
             (
                 {
@@ -157,10 +157,11 @@ class ArticleRenderer:
             key=lambda source: source["number"],
         )
 
-    def render(self, article: Article, neighbours: Neighbours) -> OutputFile:
+    def render(self, article: Article, neighbours: Neighbours, rendered: RenderedBody | None = None) -> OutputFile:
+        """The article's page; `rendered`: its body when already rendered (and checked)."""
         config = self.config
-        rendered, numbers = self.render_body(article)
-        sources = self.source_views(article, rendered, numbers)
+        rendered = rendered or self.render_body(article)
+        sources = self.source_views(article, rendered)
         crumbs: list[Link] = [{"title": title, "url": url} for title, url in neighbours.breadcrumbs]
         absolute_crumbs: list[Link] = [
             {"title": title, "url": config.base_url + url[len(config.base_path) :]}
@@ -225,11 +226,11 @@ def render_listings(site: Site, renderer: ArticleRenderer) -> list[OutputFile]:
     home_article = next((a for a in site.articles if a.is_home), None)
     home_body, home_sources = Markup(""), []
     if home_article is not None:
-        rendered, numbers = renderer.render_body(home_article)
-        home_body, home_sources = Markup(rendered.html), renderer.source_views(home_article, rendered, numbers)
+        rendered = renderer.render_body(home_article)
+        home_body, home_sources = Markup(rendered.html), renderer.source_views(home_article, rendered)
     home: HomeContext = {
         "site": site_view,
-        "chooser": chooser_views(config, site.articles, lambda a: (e.id for e in renderer.render_body(a)[0].toc)),
+        "chooser": chooser_views(config, site.articles, lambda a: (e.id for e in renderer.render_body(a).toc)),
         "page": views.page_view(config, home_article, renderer.settings.content_dir_in_repo) if home_article else None,
         "body": home_body,
         "sources": home_sources,
