@@ -111,6 +111,6 @@ def test_progress_counter_on_a_terminal_for_long_builds(project: Path) -> None:
     os.close(primary)
     assert process.wait(timeout=60) == 0
     text = output.decode()
-    assert re.search(r"\rRendering pages \d+/503", text)
+    assert re.search(r"\rRendering pages \d+/504", text)  # every article, the home page included
     assert "\r\x1b[K" in text  # the counter is cleared before the summary
     assert re.search(r"Built 510 pages \(513 files\) in \d+\.\d\d s", text)

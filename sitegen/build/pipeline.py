@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sitegen.build.body_cache import BodyCache
 from sitegen.build.workers import RenderTask, Workers, WorkerSetup
 from sitegen.check.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.errors import Problem, Severity, SiteError
@@ -147,13 +148,19 @@ def build_site(
             build_date=build_date(),
             drafts=options.drafts,
             stage=staging.path,
+            body_cache=BodyCache.for_build(
+                paths.project_root,
+                paths.templates_dir,
+                config.base_path,
+                tuple((a.name, config.base_path + a.output_path) for a in assets),
+            ),
         )
         with Workers(setup, options.jobs, len(files), options.start_method) as workers:
             loaded = load_site(paths, config, files, workers, file_problems)
             moves = plan_site_moves(paths, files, loaded.site)
             if on_loaded is not None:
                 on_loaded(loaded.site, setup.render, assets)
-            pages, warnings = _render_all(loaded, workers, staging.path, progress)
+            pages, warnings, cache_entries = _render_all(loaded, workers, staging.path, progress)
             _write_moves(moves, loaded.site, workers, staging.path)
         for asset in assets:
             copy_file(staging.path, asset.source, asset.output_path)
@@ -167,6 +174,8 @@ def build_site(
     except BaseException:
         staging.discard()
         raise
+    if setup.body_cache is not None:  # only after success: a failed build changes nothing
+        setup.body_cache.save(*cache_entries)
     return BuildResult(
         pages,
         pages + len(assets),
@@ -210,9 +219,10 @@ def _write_moves(plan: Plan, site: Site, workers: Workers, stage: Path) -> None:
 
 def _render_all(
     loaded: LoadedSite, workers: Workers, stage: Path, progress: ProgressCallback | None
-) -> tuple[int, list[Problem]]:
-    """Render every page, checking each body from the parse that renders it; returns the number of pages and the
-    site's warnings. The home page's body is checked here and rendered with the site-wide pages."""
+) -> tuple[int, list[Problem], tuple[dict[str, bytes], set[str]]]:
+    """Render every page, checking each body from the parse that renders it; returns the number of pages, the
+    site's warnings and the body-cache entries (new, used). The home page's body is checked here and rendered
+    with the site-wide pages."""
     site = loaded.site
     plans = plan_neighbours(site)
     tasks: list[RenderTask] = [
@@ -224,10 +234,14 @@ def _render_all(
     outputs = render_site_pages(site, renderer)
     problems: list[Problem] = []
     prints: dict[str, ArticlePrint] = {}
+    new: dict[str, bytes] = {}
+    used: set[str] = set()
     done = 0
     for rendered in rendering:
         problems.extend(rendered.problems)
         prints.update(rendered.prints)
+        new.update(rendered.cached)
+        used.update(rendered.reused)
         done += rendered.articles
         if progress is not None:
             progress(done, len(tasks))
@@ -237,4 +251,4 @@ def _render_all(
         write_file(stage, output)
     pages = sum(1 for article in site.articles if not article.is_home)
     warnings = loaded.warnings + problems + loaded.duplicate_warnings(prints)
-    return pages + sum(1 for output in outputs if output.path.endswith(".html")), warnings
+    return pages + sum(1 for output in outputs if output.path.endswith(".html")), warnings, (new, used)

@@ -19,11 +19,12 @@ import time
 import weakref
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
+from sitegen.build.body_cache import BodyCache, CachedBody, encode
 from sitegen.check.article import check_body, check_fields
 from sitegen.check.duplicates import ArticlePrint
 from sitegen.errors import Problem, Severity, SiteError, display_path
@@ -53,6 +54,8 @@ class Rendered:
     problems: list[Problem]
     prints: dict[str, ArticlePrint]
     articles: int
+    cached: dict[str, bytes] = field(default_factory=dict)  # new body-cache entries, saved if the build succeeds
+    reused: list[str] = field(default_factory=list)  # body-cache entries this chunk used
 
 
 RenderTask = tuple[Article, Neighbours | None]  # no neighbours: check the body only, write no page
@@ -67,6 +70,7 @@ class WorkerSetup:
     build_date: dt.date
     drafts: bool  # build (and so fully check) draft and in-review articles too
     stage: Path | None  # where rendered pages are written; None when only loading (check)
+    body_cache: BodyCache | None = None  # rendered and checked bodies from earlier builds (read only here)
 
 
 class _State:
@@ -92,20 +96,35 @@ class _State:
 
     def render(self, tasks: list[RenderTask]) -> Rendered:
         """Parse each body once; check it; write its page when it has no errors and a page is wanted."""
-        problems: list[Problem] = []
-        prints: dict[str, ArticlePrint] = {}
+        result = Rendered([], {}, len(tasks))
         for article, neighbours in tasks:
             try:
-                rendered = self.renderer.render_body(article)
-                found, prints[article.url_path] = check_body(article, rendered, self.renderer.shown(article))
-                problems.extend(found)
+                body = self._body(article, result)
+                result.problems.extend(body.problems)
+                result.prints[article.url_path] = body.print
                 if neighbours is None or self.setup.stage is None:
                     continue
-                if not any(problem.severity is Severity.ERROR for problem in found):
-                    write_file(self.setup.stage, self.renderer.render(article, neighbours, rendered))
+                if not any(problem.severity is Severity.ERROR for problem in body.problems):
+                    write_file(self.setup.stage, self.renderer.render(article, neighbours, body.rendered))
             except SiteError as exc:
-                problems.extend(exc.problems)
-        return Rendered(problems, prints, len(tasks))
+                result.problems.extend(exc.problems)
+        return result
+
+    def _body(self, article: Article, result: Rendered) -> CachedBody:
+        """The body rendered and checked, from the body cache when an earlier build did the same work."""
+        shown = self.renderer.shown(article)
+        cache = self.setup.body_cache
+        key = cache.key(article, shown) if cache is not None else ""
+        cached = cache.get(key) if cache is not None else None
+        if cached is not None:
+            result.reused.append(key)
+            return cached
+        rendered = self.renderer.render_body(article)
+        problems, article_print = check_body(article, rendered, shown)
+        body = CachedBody(rendered, problems, article_print)
+        if cache is not None and not any(problem.severity is Severity.ERROR for problem in problems):
+            result.cached[key] = encode(body)
+        return body
 
 
 # The state of a worker process (set by its initializer). The parent never uses it.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sitegen.check.page import LinkRef, PageFacts
+from sitegen.check.page import PageFacts
 from sitegen.errors import Problem
 from sitegen.read.fields import suggestion
 from sitegen.read.urls import Kind, classify, shown
+from sitegen.render.parsed import At
 
 
 def resolve(target: str, from_url_path: str) -> tuple[str, str] | None:
@@ -32,15 +33,15 @@ def broken_links(
     problems: list[Problem] = []
     for page in pages:
         for link in page.links:
-            resolved = resolve(link.target, page.url_path)
+            resolved = resolve(link.value, page.url_path)
             if resolved is None:
                 continue
             path, fragment = resolved
             target = by_url.get(path)
             if target is None and path not in generated and path not in unloaded:
-                written = link.target.split("#")[0] if link.target.startswith("/") else f"/{path}"
+                written = link.value.split("#")[0] if link.value.startswith("/") else f"/{path}"
                 message = f"links to {shown(written)}, which is not a page on this site"
-                problems.append(_problem(page, link, message, "LNK001", _address_hint(link.target, path, known)))
+                problems.append(_problem(page, link, message, "LNK001", _address_hint(link.value, path, known)))
             elif target is not None and fragment and fragment not in target.anchors:
                 where = "this page" if target is page else f"/{path}"
                 hint = "use the id of a heading on that page: lower-case words joined by hyphens"
@@ -58,7 +59,7 @@ def linking_pages(pages: Collection[PageFacts], addresses: Collection[str]) -> d
     found: dict[str, list[str]] = {}
     for page in pages:
         for link in page.links:
-            resolved = resolve(link.target, page.url_path)
+            resolved = resolve(link.value, page.url_path)
             if resolved is not None and resolved[0] in addresses:
                 paths = found.setdefault(resolved[0], [])
                 if page.path not in paths:
@@ -77,5 +78,5 @@ def _address_hint(target: str, path: str, known: Collection[str]) -> str:
     return advice
 
 
-def _problem(page: PageFacts, link: LinkRef, message: str, code: str, hint: str) -> Problem:
+def _problem(page: PageFacts, link: At, message: str, code: str, hint: str) -> Problem:
     return Problem(page.path, link.line, "", message, hint, code=code, column=link.column)

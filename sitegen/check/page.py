@@ -33,20 +33,13 @@ _JAVASCRIPT_URL = re.compile(r"(?:\]\(|=\s*[\"']?)\s*(javascript|vbscript|data):
 
 
 @dataclass(frozen=True)
-class LinkRef:
-    target: str
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
 class PageFacts:
     """What the site-wide link check needs to know about one page."""
 
     path: str  # as editors see it
     url_path: str  # "" for the home page, "a/b/" otherwise
     anchors: frozenset[str]
-    links: tuple[LinkRef, ...]
+    links: tuple[At, ...]  # internal links, as written, in reading order
 
 
 @dataclass(frozen=True)
@@ -278,12 +271,12 @@ def link_facts(
         for line, start, text in prose_lines(parsed)
         for match in _JAVASCRIPT_URL.finditer(text)
     }
-    links: list[LinkRef] = []
+    links: list[At] = []
     problems: list[Problem] = []
     for link in parsed.links:  # every kind: [x](/a/), [x][ref], <https://…>, raw <a href>
         address = classify(html.unescape(link.value), page_path)
         if address.kind in LINK_KINDS:
-            links.append(LinkRef(link.value, link.line, link.column))
+            links.append(link)
         elif (link.line, link.column) not in reported:
             problems.append(_refused(shown, link, address, image=False))
     for image in parsed.images:  # ![alt](src) and <img> alike
