@@ -108,15 +108,18 @@ class BodyParse:
     links: list[At] = field(default_factory=list)
     images: list[ImageAt] = field(default_factory=list)
     citations: list[At] = field(default_factory=list)
+    cursor: int = 0  # the body line the next block is looked for from
+    seen: set[int] = field(default_factory=set)  # the markers found inside blocks (element ids)
 
     def start(self, body: str, body_line: int) -> None:
-        self.__init__()  # type: ignore[misc]
-        self.body, self.body_line = body, body_line
-        self.lines = body.split("\n")
-        offset = 0
+        """Forget the last body; take this one."""
+        self.body, self.body_line, self.lines = body, body_line, body.split("\n")
+        self.starts, offset = [], 0
         for line in self.lines:
             self.starts.append(offset)
             offset += len(line) + 1
+        self.code_stash, self.cursor = 0, 0
+        self.found, self.links, self.images, self.citations, self.seen = [], [], [], [], set()
 
     def result(self) -> ParsedBody:
         return ParsedBody(
@@ -129,7 +132,6 @@ class BodyParse:
     # -- the block pass: before inline patterns run, while each block still holds its text as written
 
     def find_blocks(self, root: ET.Element, stash: Sequence[object]) -> None:
-        self._cursor = 0
         self._walk(root, None, stash)
 
     def _walk(self, element: ET.Element, parent: ET.Element | None, stash: Sequence[object]) -> None:
@@ -173,7 +175,7 @@ class BodyParse:
         cells = [cell for cell in row if (cell.text or "").strip()]
         if not cells:
             return
-        line, offset = self._locate((cells[0].text or "").strip(), self._cursor)
+        line, offset = self._locate((cells[0].text or "").strip(), self.cursor)
         if line is None:
             return
         written = self.lines[line]
@@ -184,14 +186,14 @@ class BodyParse:
             at = written.find(text, column)
             column = at + len(text) if at >= 0 else column
             found.append(ProseLine(self.body_line + line, (at if at >= 0 else 0) + 1, _blank_code_spans(text)))
-        self._cursor = line + 1
+        self.cursor = line + 1
         self.found.append(_Found(row, Block(ROW, tuple(found)), offset))
 
     def _add(self, element: ET.Element, kind: str, text: str, level: int = 0, code_spans: bool = True) -> None:
         written = text.split("\n")
         found: list[ProseLine] = []
         offset = -1
-        search_from = self._cursor
+        search_from = self.cursor
         for row in written:
             needle = row.strip()
             if not needle:
@@ -200,7 +202,7 @@ class BodyParse:
             if line is None:
                 continue
             offset = at if offset < 0 else offset
-            search_from = self._cursor = line + 1  # no two blocks start on one line
+            search_from = self.cursor = line + 1  # no two blocks start on one line
             shown = _blank_code_spans(needle) if code_spans else needle
             found.append(ProseLine(self.body_line + line, at - self.starts[line] + 1, shown))
         if found:
@@ -220,7 +222,6 @@ class BodyParse:
     # -- the facts pass: after inline patterns, when links, images and markers are elements
 
     def find_facts(self, root: ET.Element, stash: Sequence[object]) -> None:
-        self._seen: set[int] = set()
         blocks = {id(found.element) for found in self.found}
         for number, found in enumerate(self.found):
             end = self.found[number + 1].offset if number + 1 < len(self.found) else len(self.body)
@@ -231,7 +232,7 @@ class BodyParse:
             nested = {id(element) for element in found.element.iter()} & blocks - {id(found.element)}
             self._element_facts(found.element, found.offset, end, stash, nested)
         for sup in root.iter("sup"):  # a marker in a block that could not be found again still counts as cited
-            if id(sup) not in self._seen and sup.get(SOURCE_ATTRIBUTE) is not None:
+            if id(sup) not in self.seen and sup.get(SOURCE_ATTRIBUTE) is not None:
                 self.citations.append(At(sup.get(SOURCE_ATTRIBUTE) or "", self.body_line, 1))
 
     def _element_facts(
@@ -245,7 +246,7 @@ class BodyParse:
                     cursor = self._html_facts(str(stash[index]), cursor, end)
                 continue
             if child.tag == "sup" and child.get(SOURCE_ATTRIBUTE) is not None:
-                self._seen.add(id(child))
+                self.seen.add(id(child))
                 source_id = child.get(SOURCE_ATTRIBUTE) or ""
                 cursor = self._record(self.citations, source_id, f"[^{source_id}]", cursor, end)
             elif child.tag == "a" and child.get("href") is not None:
