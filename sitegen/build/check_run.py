@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from sitegen.build.inspect import Inspected, Inspection
 from sitegen.build.pipeline import RESERVED_URL_DIRS, reserved_url_problems
 from sitegen.build.workers import Loaded, Workers, WorkerSetup
-from sitegen.check.article import check_body
 from sitegen.check.codes import DEFAULT_CODE, SITE_WIDE
 from sitegen.check.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.check.external import unreachable_sources
@@ -23,13 +23,8 @@ from sitegen.check.moves import move_problems
 from sitegen.check.page import (
     Claim,
     PageFacts,
-    line_problems,
-    link_facts,
-    readability_problems,
-    review_problems,
 )
 from sitegen.check.signoff import stale_sign_offs
-from sitegen.check.triage import care_card_problems, triage_problems
 from sitegen.errors import Problem, Severity, SiteError, display_path
 from sitegen.model import Article, SiteConfig
 from sitegen.read.config import load_config
@@ -41,7 +36,7 @@ from sitegen.read.loader import (
     shown_in_project,
 )
 from sitegen.read.project import Paths, build_date
-from sitegen.render.pages import ArticleRenderer, RenderSettings
+from sitegen.render.pages import RenderSettings
 from sitegen.render.views import SEARCH_DIR, TOPICS_DIR
 from sitegen.write.search_index import SYNONYMS_FILE, read_synonyms
 
@@ -96,35 +91,19 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     content_prefix = paths.shown(paths.content_dir)
     problems = claim_problems + [replace(p, path=f"{content_prefix}/{p.path}") for p in file_problems]
     today = build_date()
-    setup = WorkerSetup(
-        render=RenderSettings(
-            config=config,
-            templates_dir=paths.templates_dir,
-            asset_urls=(),
-            content_dir_in_repo=content_prefix,
-            shown_root=paths.project_root.resolve(),
-        ),
-        content_dir=paths.content_dir,
-        project_root=paths.project_root,
-        build_date=today,
-        drafts=True,  # drafts and pages in review are checked in full too
-        stage=None,
-    )
+    setup = _worker_setup(paths, config, claims, today)
     with Workers(setup, options.jobs, len(files)) as workers:
         loaded_files = [loaded for chunk in workers.load(files) for loaded in chunk]
-        renderer = workers.local.renderer
-    site = _collect(paths.content_dir, files, loaded_files, problems)
-    articles, unloaded = site.articles, site.unloaded
-    root = paths.project_root.resolve()
-    for path in files:
-        problems.extend(placeholder_problems(path, display_path(path.resolve(), root)))
-        problems.extend(invisible_characters(path, display_path(path.resolve(), root)))
-    shown_articles = [shown_in_project(article, content_prefix) for article in articles]
+        site = _collect(paths.content_dir, files, loaded_files, problems)
+        articles, unloaded = site.articles, site.unloaded
+        shown_articles = [shown_in_project(article, content_prefix) for article in articles]
+        tasks = [(article, shown.source_path) for article, shown in zip(articles, shown_articles, strict=True)]
+        inspected = [result for chunk in workers.inspect(tasks) for result in chunk]
+    problems.extend(_file_problems(paths, files))
     problems.extend(find_collisions(shown_articles))
     problems.extend(find_missing_related(shown_articles, {a.slug for a in shown_articles} | site.unloaded_slugs))
     problems.extend(reserved_url_problems(shown_articles))
-    inspector = _Inspector(renderer, config, paths.static_dir, claims, today)
-    pages = inspector.inspect_all(articles, [a.source_path for a in shown_articles], problems)
+    pages = _site_wide_duplicates(articles, [a.source_path for a in shown_articles], inspected, config, problems)
     problems.extend(broken_links(pages, generated_pages(config), unloaded))
     problems.extend(
         stale_sign_offs(paths.content_dir, zip(articles, [a.source_path for a in shown_articles], strict=True), today)
@@ -144,6 +123,34 @@ def _all_problems(paths: Paths, options: CheckOptions) -> tuple[list[Problem], i
     if options.external_links:
         problems.extend(unreachable_sources(shown_articles))
     return problems, len(files)
+
+
+def _file_problems(paths: Paths, files: list[Path]) -> list[Problem]:
+    """Placeholders and invisible characters, read from each file as written."""
+    root = paths.project_root.resolve()
+    problems: list[Problem] = []
+    for path in files:
+        problems.extend(placeholder_problems(path, display_path(path.resolve(), root)))
+        problems.extend(invisible_characters(path, display_path(path.resolve(), root)))
+    return problems
+
+
+def _worker_setup(paths: Paths, config: SiteConfig, claims: list[Claim], today: dt.date) -> WorkerSetup:
+    return WorkerSetup(
+        inspect=Inspection(paths.static_dir, tuple(claims)),
+        render=RenderSettings(
+            config=config,
+            templates_dir=paths.templates_dir,
+            asset_urls=(),
+            content_dir_in_repo=paths.shown(paths.content_dir),
+            shown_root=paths.project_root.resolve(),
+        ),
+        content_dir=paths.content_dir,
+        project_root=paths.project_root,
+        build_date=today,
+        drafts=True,  # drafts and pages in review are checked in full too
+        stage=None,
+    )
 
 
 def _read_rules(paths: Paths) -> tuple[list[Claim], list[Problem]]:
@@ -204,51 +211,27 @@ def _say_who_depends(problems: list[Problem], unloaded: dict[str, str], linked: 
     return problems
 
 
-@dataclass(frozen=True)
-class _Inspector:
-    """Every check of an article, all reading its body's one parse (the same one the build renders from)."""
-
-    renderer: ArticleRenderer
-    config: SiteConfig
-    static_dir: Path
-    claims: list[Claim]
-    today: dt.date
-
-    def inspect_all(self, articles: list[Article], shown: list[str], problems: list[Problem]) -> list[PageFacts]:
-        """Each article's facts for the site-wide link check; the problems, near-duplicates across pages
-        included, go to `problems`."""
-        pages: list[PageFacts] = []
-        printed: list[tuple[Article, str, ArticlePrint]] = []
-        for article, path in zip(articles, shown, strict=True):
-            found, facts, article_print = self.inspect(article, path)
-            problems.extend(found)
-            if facts is not None and article_print is not None:
-                pages.append(facts)
-                printed.append((article, path, article_print))
-        problems.extend(
-            duplicates_across_articles(
-                [article for article, _, _ in printed],
-                [article_print for _, _, article_print in printed],
-                [path for _, path, _ in printed],
-                self.config.duplicate_allowlist,
-            )
+def _site_wide_duplicates(
+    articles: list[Article], shown: list[str], inspected: list[Inspected], config: SiteConfig, problems: list[Problem]
+) -> list[PageFacts]:
+    """Each article's facts for the site-wide link check; every article's problems, and the near-duplicates
+    across pages, go to `problems`."""
+    pages: list[PageFacts] = []
+    printed: list[tuple[Article, str, ArticlePrint]] = []
+    for article, path, result in zip(articles, shown, inspected, strict=True):
+        problems.extend(result.problems)
+        if result.facts is not None and result.print is not None:
+            pages.append(result.facts)
+            printed.append((article, path, result.print))
+    problems.extend(
+        duplicates_across_articles(
+            [article for article, _, _ in printed],
+            [article_print for _, _, article_print in printed],
+            [path for _, path, _ in printed],
+            config.duplicate_allowlist,
         )
-        return pages
-
-    def inspect(self, article: Article, shown: str) -> tuple[list[Problem], PageFacts | None, ArticlePrint | None]:
-        problems = review_problems(article, shown, self.today, self.config.require_clinical_review)
-        problems += care_card_problems(article, shown)
-        try:
-            rendered = self.renderer.render_body(article)
-        except SiteError as exc:
-            return problems + [replace(p, path=shown) for p in exc.problems], None, None
-        body_problems, article_print = check_body(article, rendered, shown)
-        problems += body_problems
-        problems += line_problems(article, rendered.parsed, shown, self.claims)
-        problems += triage_problems(rendered.parsed, shown, self.config.red_flags)
-        problems += readability_problems(article, shown, rendered)
-        facts, image_problems = link_facts(article, shown, rendered, self.static_dir)
-        return problems + image_problems, facts, article_print
+    )
+    return pages
 
 
 def generated_pages(config: SiteConfig) -> set[str]:

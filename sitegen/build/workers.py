@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import TypeVar
 
 from sitegen.build.body_cache import BodyCache, CachedBody, encode
+from sitegen.build.inspect import Inspected, Inspection, inspect
 from sitegen.check.article import check_body, check_fields
 from sitegen.check.duplicates import ArticlePrint
 from sitegen.errors import Problem, Severity, SiteError, display_path
@@ -59,6 +60,7 @@ class Rendered:
 
 
 RenderTask = tuple[Article, Neighbours | None]  # no neighbours: check the body only, write no page
+InspectTask = tuple[Article, str]  # an article and its path as editors see it
 T = TypeVar("T")
 
 
@@ -71,6 +73,7 @@ class WorkerSetup:
     drafts: bool  # build (and so fully check) draft and in-review articles too
     stage: Path | None  # where rendered pages are written; None when only loading (check)
     body_cache: BodyCache | None = None  # rendered and checked bodies from earlier builds (read only here)
+    inspect: Inspection | None = None  # `check`: what its checks need beyond the site's settings
 
 
 class _State:
@@ -109,6 +112,11 @@ class _State:
             except SiteError as exc:
                 result.problems.extend(exc.problems)
         return result
+
+    def inspect(self, tasks: list[InspectTask]) -> list[Inspected]:
+        inspection = self.setup.inspect
+        assert inspection is not None
+        return [inspect(article, shown, self.renderer, inspection, self.setup.build_date) for article, shown in tasks]
 
     def _body(self, article: Article, result: Rendered) -> CachedBody:
         """The body rendered and checked, from the body cache when an earlier build did the same work."""
@@ -182,6 +190,11 @@ def _load_chunk(paths: list[Path]) -> list[Loaded]:
     return _state.load(paths)
 
 
+def _inspect_chunk(tasks: list[InspectTask]) -> list[Inspected]:
+    assert _state is not None
+    return _state.inspect(tasks)
+
+
 def _render_chunk(tasks: list[RenderTask]) -> Rendered:
     assert _state is not None
     return _state.render(tasks)
@@ -238,6 +251,10 @@ class Workers:
         if self._pool is None:
             return map(self.local.load, chunks)
         return self._pool.map(_load_chunk, chunks)
+
+    def inspect(self, tasks: Sequence[InspectTask]) -> Iterator[list[Inspected]]:
+        chunks = _chunks(tasks)
+        return map(self.local.inspect, chunks) if self._pool is None else self._pool.map(_inspect_chunk, chunks)
 
     def render(self, tasks: Sequence[RenderTask]) -> Iterator[Rendered]:
         chunks = _chunks(tasks)
