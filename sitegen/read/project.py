@@ -12,6 +12,8 @@ from sitegen.errors import Problem, Severity, display_path
 from sitegen.read.gitinfo import is_shallow, last_commit_dates, repository_root
 
 DEFAULT_PORT = 8000  # the preview's first choice of port
+# Searchable pages per search shard, when set in the environment (sitegen/write/search_index.py); tests use tiny ones.
+SHARD_PAGES_SETTING = "SITEGEN_SEARCH_SHARD_PAGES"
 ADMIN_DIR = "admin"  # the form editor: vendored in the project, published at /admin/ (sitegen/render/cms_config.py)
 
 
