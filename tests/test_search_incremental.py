@@ -53,7 +53,8 @@ def shard_files(site: Path) -> dict[int, Files]:
         if not path.is_file() or relative == ("synonyms.json",):
             continue
         number = int(relative[1]) if relative[0] == SHARDS_DIR else 0
-        shards.setdefault(number, {})[path.relative_to(bundle).as_posix()] = (path.read_bytes(), path.stat().st_mtime_ns)
+        named = path.relative_to(bundle).as_posix()
+        shards.setdefault(number, {})[named] = (path.read_bytes(), path.stat().st_mtime_ns)
     return shards
 
 
