@@ -255,12 +255,12 @@ def _put_in_place(new: Path, bundle: Path) -> None:
                 path.rmdir()
         elif relative.as_posix() not in fresh:
             path.unlink()
-    for relative, path in sorted(fresh.items()):
-        target = bundle / relative
-        if target.is_file() and target.read_bytes() == path.read_bytes():
+    for name, source in sorted(fresh.items()):
+        target = bundle / name
+        if target.is_file() and target.read_bytes() == source.read_bytes():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(target)
+        source.replace(target)
 
 
 def _link(source: Path, target: Path) -> None:
