@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING
 
 import sitegen
 from sitegen.errors import Problem, Severity, SiteError
-from sitegen.read.project import ADMIN_DIR, SHARD_PAGES_SETTING, BuildOptions, Paths, build_date, content_history
+from sitegen.read.project import (
+    ADMIN_DIR,
+    SHARD_PAGES_SETTING,
+    BuildOptions,
+    History,
+    Paths,
+    build_date,
+    content_history,
+)
 
 if TYPE_CHECKING:  # the build itself is imported only when something changed: a no-change build starts quickly
     from sitegen.build.pipeline import BuildResult, ProgressCallback
@@ -48,6 +56,7 @@ class Inputs:
     key: str  # everything a change of which needs a full build
     content: dict[str, str]  # file inside content/ -> digest of its bytes
     templates: dict[str, str]
+    history: History | None = None  # content_history(paths), read for the key and handed to a full build
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,7 @@ def _full(
 ) -> Outcome:
     from sitegen.build.pipeline import build_site
 
-    result = build_site(paths, options, progress)
+    result = build_site(paths, options, progress, history=inputs.history)
     cache.save(inputs, result, paths.out_dir, _shards(paths, options))
     return _outcome("full", result, result.files)
 
@@ -165,6 +174,7 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
     """Digests of every input. Content and templates are kept file by file (the preview's tracking decides what a
     change to one of them touches); everything else goes into one key."""
     whole = hashlib.sha256()
+    history = content_history(paths)
     for part in (
         f"format {FORMAT}",
         f"sitegen {sitegen.__version__}",
@@ -181,7 +191,7 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
         str(paths.out_dir.resolve()),
         str(paths.content_dir.resolve()),
         str(paths.templates_dir.resolve()),
-        repr(content_history(paths)[0]),
+        repr(history[0]),
         repr(_folders(paths.content_dir)),  # the form editor has one collection per folder
     ):
         whole.update(part.encode() + b"\0")
@@ -191,7 +201,7 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
             whole.update(f"{folder.name}/{name}={digest}\0".encode())
     config = paths.config_file
     whole.update(hashlib.sha256(config.read_bytes()).hexdigest().encode() if config.is_file() else b"-")
-    return Inputs(whole.hexdigest(), _digests(paths.content_dir), _digests(paths.templates_dir))
+    return Inputs(whole.hexdigest(), _digests(paths.content_dir), _digests(paths.templates_dir), history)
 
 
 def _folders(folder: Path) -> list[str]:

@@ -62,9 +62,14 @@ def build_date() -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-def content_history(paths: Paths) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
+# Each article's last commit date keyed by its path inside content/, and the warnings found reading them.
+History = tuple[tuple[tuple[str, str], ...], list[Problem]]
+
+
+def content_history(paths: Paths) -> History:
     """Each article's last commit date ("Last updated"), keyed by its path inside content/. None in a shallow
-    clone, where every file would get the clone's date: that is a warning, since it is easy to fix in CI."""
+    clone, where every file would get the clone's date: that is a warning, since it is easy to fix in CI. It runs
+    `git log` over the whole content folder: the cached build reads it once and hands it to build_site."""
     content = paths.content_dir.resolve()
     top = repository_root(content)
     if top is None:
