@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from sitegen.read.project import SHARD_PAGES_SETTING
-from sitegen.write.search_index import SEARCH_BUNDLE_DIR, SHARDS_DIR
+from sitegen.write.search_index import SEARCH_BUNDLE_DIR, SHARDS_DIR, Shards, index_all, index_changes
 from tests.chromium import needs_chromium
 from tests.published_site import Served, serve_folder
 from tests.sample_site import clean_env, make_project, run_build
@@ -188,3 +188,63 @@ def test_a_real_search_finds_the_new_words_as_after_a_full_build(
     assert "found for" in status and hrefs, status
     assert hrefs[0].split("#")[0] == first, hrefs
     assert (status, hrefs) == (full_status, full_hrefs)
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same seven searchable pages, built without a search index."""
+    project = make_project(tmp_path_factory.mktemp("search-changes") / "project")
+    for slug, (title, topic, body) in PAGES.items():
+        text = PAGE.format(title=title, topic=topic, body=body)
+        (project / "content" / "guides" / f"{slug}.md").write_text(text, encoding="utf-8")
+    result = run_build(project, "--no-search", env=clean_env())
+    assert result.returncode == 0, result.stderr
+    return project / "_site"
+
+
+def indexed_copy(plain_site: Path, target: Path) -> tuple[Path, Shards]:
+    site = shutil.copytree(plain_site, target)
+    shards = index_all(site, shard_pages=2)
+    assert isinstance(shards, Shards) and [len(pages) for pages in shards.pages] == [2, 2, 2, 1]
+    return site, shards
+
+
+def listed_shards(site: Path) -> list[str]:
+    return list(json.loads((site / SEARCH_BUNDLE_DIR / "synonyms.json").read_text(encoding="utf-8"))["shards"])
+
+
+def test_a_removal_that_leaves_fewer_shards_indexes_the_whole_site(plain_site: Path, tmp_path: Path) -> None:
+    site, shards = indexed_copy(plain_site, tmp_path / "site")
+    gone = shards.pages[1][0]  # from a shard of two: seven pages become six, three shards of two
+    (site / gone).unlink()
+    after = index_changes(site, shards, [gone], shard_pages=2)
+    assert isinstance(after, Shards), after
+    assert [len(pages) for pages in after.pages] == [2, 2, 2]
+    assert listed_shards(site) == [f"{SHARDS_DIR}/1/", f"{SHARDS_DIR}/2/"]
+    assert not (site / SEARCH_BUNDLE_DIR / SHARDS_DIR / "3").exists()
+
+
+@pytest.mark.parametrize("case", ["no page marked", "no bundle", "a shard left empty"])
+def test_what_a_few_shards_cannot_give_indexes_the_whole_site(plain_site: Path, tmp_path: Path, case: str) -> None:
+    site, shards = indexed_copy(plain_site, tmp_path / "site")
+    bundle = site / SEARCH_BUNDLE_DIR
+    page = shards.pages[1][0]
+    if case == "no page marked":
+        shards = Shards(shards.pages, marked=False)  # every page was indexed: a change may unmark them all
+    elif case == "no bundle":
+        shutil.rmtree(bundle)
+    else:  # after earlier builds added a page to one shard and removed the other pages of another
+        extra = "guides/extra/index.html"
+        (site / extra).parent.mkdir()
+        (site / extra).write_text("<main data-pagefind-body><p>Extra page</p></main>", encoding="utf-8")
+        every = sorted(p for pages in shards.pages for p in pages)
+        shards = Shards([[every[0]], every[1:3], every[3:5], [*every[5:], extra]])
+        page = every[0]
+        (site / page).unlink()  # eight pages in four shards become seven, but one shard would have none
+    before = {path: path.stat().st_mtime_ns for path in bundle.rglob("*") if path.is_file()}
+    after = index_changes(site, shards, [page], shard_pages=2)
+    assert isinstance(after, Shards), after
+    assert [len(pages) for pages in after.pages] == [2, 2, 2, 1] and after.marked  # dealt again
+    assert len(listed_shards(site)) == 3
+    root = [path for path in before if path.parent == bundle and path.name != "synonyms.json"]
+    assert not [path for path in root if path.exists() and path.stat().st_mtime_ns == before[path]], case

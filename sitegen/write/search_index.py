@@ -162,8 +162,8 @@ def _updated_shards(
     site_dir: Path, shards: Shards, changed: Iterable[str], size: int
 ) -> tuple[Shards, set[int]] | None:
     """The shards after the changes and the numbers of those that changed; None when the whole site must be indexed
-    again (no shards, no marked pages, a shard left empty, or another number of shards than a full index makes)."""
-    if len(shards.pages) < 2 or not shards.marked or not (site_dir / SEARCH_BUNDLE_DIR).is_dir():
+    again (no bundle, no marked pages, a shard left empty, or another number of shards than a full index makes)."""
+    if not shards.marked or not (site_dir / SEARCH_BUNDLE_DIR).is_dir():
         return None
     pages = [list(shard) for shard in shards.pages]
     where = {page: number for number, shard in enumerate(pages) for page in shard}
