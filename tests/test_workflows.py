@@ -54,6 +54,7 @@ CURRENT_ACTIONS = {
     "actions/configure-pages": "v6",
     "actions/upload-pages-artifact": "v5",
     "actions/deploy-pages": "v5",
+    "actions/cache": "v5",
 }
 
 
@@ -148,6 +149,54 @@ def test_no_expression_is_pasted_into_a_shell_script(name: str) -> None:
     """`${{ ... }}` inside `run:` is script injection waiting to happen; values go through `env:` instead."""
     for step in steps(load(name)):
         assert not re.search(r"\$\{\{", step.get("run", "")), step
+
+
+def cache_step(name: str, job: str) -> tuple[dict[str, Any], list[str]]:
+    """The job's actions/cache step and the names of the job's steps, in order."""
+    job_steps = load(name)["jobs"][job]["steps"]
+    caches = [step for step in job_steps if step.get("uses", "").startswith("actions/cache@")]
+    assert len(caches) == 1, caches
+    return caches[0], [step["name"] for step in job_steps]
+
+
+KEY_FILE = "~/.cache/sitegen/build-state.key"
+
+
+@pytest.mark.parametrize(("name", "job", "build"), [("deploy.yml", "build", "Build the site"),
+                                                    ("pull-request.yml", "content", "Build the preview")])  # fmt: skip
+def test_the_build_cache_is_restored_before_the_build_and_keyed_on_its_inputs(name: str, job: str, build: str) -> None:
+    step, names = cache_step(name, job)
+    setup = next(n for n in names if n.startswith("Set up Python"))
+    built = next(n for n in names if n.startswith(build))
+    assert names.index(setup) < names.index(step["name"]) < names.index(built)
+    assert ".cache/sitegen" in step["with"]["path"].split()
+    key = step["with"]["key"]
+    for part in ("${{ runner.os }}", "${{ steps.python.outputs.python-version }}", "hashFiles('sitegen/**'"):
+        assert part in key, part
+    assert "hashFiles('content/**', 'templates/**', 'static/**'" in key
+    python = next(s for s in load(name)["jobs"][job]["steps"] if s.get("uses", "").startswith("actions/setup-python"))
+    assert python["id"] == "python"
+    fallbacks = step["with"]["restore-keys"].splitlines()
+    assert len(fallbacks) == 2 and all(key.startswith(prefix) and prefix.endswith("-") for prefix in fallbacks)
+    assert len(fallbacks[0]) > len(fallbacks[1])  # the same generator's last cache first, then any older one
+
+
+def test_only_the_deploy_caches_the_key_that_signs_the_saved_site() -> None:
+    """The deploy runs only on main, whose caches no pull request can write: its cache may carry the signing key.
+    A pull request runs its author's code (a fork's too) and its cache is read back by its own later runs: it
+    never caches the key, so a saved site it restores is never loaded, and it cannot restore the deploy's cache
+    (another list of paths)."""
+    deploy, _ = cache_step("deploy.yml", "build")
+    assert deploy["with"]["path"].split() == [".cache/sitegen", "_site", KEY_FILE]
+    pull_request, _ = cache_step("pull-request.yml", "content")
+    assert pull_request["with"]["path"].split() == [".cache/sitegen"]
+    code = [
+        line for line in (WORKFLOWS / "pull-request.yml").read_text().splitlines() if not line.lstrip().startswith("#")
+    ]
+    assert not [line for line in code if "build-state" in line or "~/.cache" in line]
+    assert deploy["with"]["key"].startswith("sitegen-deploy-")
+    assert pull_request["with"]["key"].startswith("sitegen-pull-request-")
+    assert load("deploy.yml")["on"] == {"push": {"branches": ["main"]}, "workflow_dispatch": None}
 
 
 def problem(path: str, severity: str = "error", line: int = 3, **extra: object) -> dict[str, object]:

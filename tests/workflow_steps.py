@@ -2,7 +2,7 @@
 bash -eo pipefail with the step's env, `if:` conditions, continue-on-error, and GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 and RUNNER_TEMP as files. The few `uses:` steps are stood in for by what they leave behind (checkout: the clone
 is already there; setup-python: this interpreter is `python`; upload-artifact: the folder is copied and its
-address is a file: URL), because the real actions download from GitHub."""
+address is a file: URL; cache: a miss), because the real actions download from GitHub."""
 
 from __future__ import annotations
 
@@ -154,5 +154,8 @@ class JobRunner:
             target = self.artifacts / self.substitute(step["with"]["name"])
             shutil.copytree(source, target)
             result.outputs["artifact-url"] = target.as_uri()
+            return True
+        if action == "actions/cache":  # a first run: nothing to restore, so the build is a full one
+            result.outputs["cache-hit"] = "false"
             return True
         raise AssertionError(f"no stand-in for {step['uses']}")

@@ -6,7 +6,9 @@ After each build the cache folder (`.cache/sitegen/` in the project, safe to del
 - `inputs.json`: a digest of everything that is not tracked page by page (the generator's own code, the build
   options, the build date, site.yml, rules/, static/, the git dates), a digest of each content file and template,
   and each output file's size and modification time, so an output folder someone changed is rebuilt in full;
-- `site.pickle`: the loaded site and its render settings, so unchanged pages are neither read nor checked again.
+- `site.pickle`: the loaded site and its render settings, so unchanged pages are neither read nor checked again;
+- `search.json` (with search): which page is in which search shard, so that an incremental build indexes again only
+  the shards holding the pages it rewrote, added or removed (sitegen/write/search_index.py, `index_changes`).
   A pickle can run code when loaded, so it is signed with a key kept outside the project (in the user's cache
   folder): a file committed to the repository or restored from another machine is ignored, never loaded.
 
@@ -24,7 +26,6 @@ import hmac
 import json
 import os
 import pickle
-import shutil
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -32,13 +33,22 @@ from typing import TYPE_CHECKING
 
 import sitegen
 from sitegen.errors import Problem, Severity, SiteError
-from sitegen.read.project import ADMIN_DIR, BuildOptions, Paths, build_date, content_history
+from sitegen.read.project import (
+    ADMIN_DIR,
+    SHARD_PAGES_SETTING,
+    BuildOptions,
+    History,
+    Paths,
+    build_date,
+    content_history,
+)
 
 if TYPE_CHECKING:  # the build itself is imported only when something changed: a no-change build starts quickly
     from sitegen.build.pipeline import BuildResult, ProgressCallback
+    from sitegen.write.search_index import Shards
 
 CACHE_DIR = Path(".cache") / "sitegen"
-FORMAT = 2  # bump when what is stored changes shape
+FORMAT = 3  # bump when what is stored changes shape
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class Inputs:
     key: str  # everything a change of which needs a full build
     content: dict[str, str]  # file inside content/ -> digest of its bytes
     templates: dict[str, str]
+    history: History | None = None  # content_history(paths), read for the key and handed to a full build
 
 
 @dataclass(frozen=True)
@@ -98,16 +109,15 @@ def _incremental(
     update = live.apply(changed)
     assert live.result is not None
     if update.full:
-        cache.save(inputs, live.result, paths.out_dir)
+        cache.save(inputs, live.result, paths.out_dir, _shards(paths, options))
         return _outcome("full", live.result, live.result.files)
-    if options.search:
-        _index_again(paths)
+    shards = _index_changes(paths, cache, record) if options.search else None
     # Warnings about the changed files are the last build's no longer; near-duplicates across pages are found
     # again by the next full build and by `check`.
     edited = {paths.shown(path) for path in changed}
     kept = [warning for warning in record.warnings if warning.path not in edited]
     result = replace(live.result, seconds=time.perf_counter() - started, warnings=kept)
-    cache.save(inputs, result, paths.out_dir)
+    cache.save(inputs, result, paths.out_dir, shards)
     return _outcome("incremental", result, update.pages)
 
 
@@ -116,8 +126,8 @@ def _full(
 ) -> Outcome:
     from sitegen.build.pipeline import build_site
 
-    result = build_site(paths, options, progress)
-    cache.save(inputs, result, paths.out_dir)
+    result = build_site(paths, options, progress, history=inputs.history)
+    cache.save(inputs, result, paths.out_dir, _shards(paths, options))
     return _outcome("full", result, result.files)
 
 
@@ -133,29 +143,55 @@ def remove_leftovers_beside(out_dir: Path) -> None:
         remove_leftovers(out_dir)
 
 
-def _index_again(paths: Paths) -> None:
-    from sitegen.write.search_index import SEARCH_BUNDLE_DIR, SYNONYMS_FILE, index_site
+def _shards(paths: Paths, options: BuildOptions) -> Shards | None:
+    """Which page a full build put in which search shard (the same deal as index_site's, from the same pages)."""
+    from sitegen.write.search_index import plan_shards, shard_size
 
-    shutil.rmtree(paths.out_dir / SEARCH_BUNDLE_DIR, ignore_errors=True)
+    return plan_shards(paths.out_dir, shard_size()) if options.search else None
+
+
+def _index_changes(paths: Paths, cache: _Cache, record: _Record) -> Shards:
+    """Index again the search shards holding the pages this build wrote, added or removed."""
+    from sitegen.write.search_index import SEARCH_BUNDLE_DIR, SYNONYMS_FILE, index_changes
+
+    now = _outputs(paths.out_dir)
+    changed = [
+        name
+        for name in sorted(record.outputs.keys() | now.keys())
+        if name.endswith(".html")
+        and not name.startswith(SEARCH_BUNDLE_DIR + "/")
+        and not any(part.startswith(".") for part in name.split("/"))
+        and record.outputs.get(name) != now.get(name)
+    ]
     synonyms = paths.project_root / SYNONYMS_FILE
-    problem = index_site(paths.out_dir, synonyms, paths.shown(synonyms))
-    if problem is not None:
-        raise SiteError([problem])
+    shards = index_changes(paths.out_dir, cache.shards(), changed, synonyms, paths.shown(synonyms))
+    if isinstance(shards, Problem):
+        raise SiteError([shards])
+    return shards
 
 
 def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
     """Digests of every input. Content and templates are kept file by file (the preview's tracking decides what a
     change to one of them touches); everything else goes into one key."""
     whole = hashlib.sha256()
+    history = content_history(paths)
     for part in (
         f"format {FORMAT}",
         f"sitegen {sitegen.__version__}",
-        repr((options.base_url, options.drafts, options.hash_assets, options.search)),
+        repr(
+            (
+                options.base_url,
+                options.drafts,
+                options.hash_assets,
+                options.search,
+                os.environ.get(SHARD_PAGES_SETTING, ""),
+            )
+        ),
         build_date().isoformat(),
         str(paths.out_dir.resolve()),
         str(paths.content_dir.resolve()),
         str(paths.templates_dir.resolve()),
-        repr(content_history(paths)[0]),
+        repr(history[0]),
         repr(_folders(paths.content_dir)),  # the form editor has one collection per folder
     ):
         whole.update(part.encode() + b"\0")
@@ -165,7 +201,7 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
             whole.update(f"{folder.name}/{name}={digest}\0".encode())
     config = paths.config_file
     whole.update(hashlib.sha256(config.read_bytes()).hexdigest().encode() if config.is_file() else b"-")
-    return Inputs(whole.hexdigest(), _digests(paths.content_dir), _digests(paths.templates_dir))
+    return Inputs(whole.hexdigest(), _digests(paths.content_dir), _digests(paths.templates_dir), history)
 
 
 def _folders(folder: Path) -> list[str]:
@@ -208,6 +244,7 @@ class _Record:
     files: int
     out_dir: str
     warnings: list[Problem]
+    outputs: dict[str, list[int]]  # each output file's size and modification time after that build
 
 
 class _Cache:
@@ -215,6 +252,7 @@ class _Cache:
         self.folder = folder
         self.record = folder / "inputs.json"
         self.site_file = folder / "site.pickle"
+        self.shards_file = folder / "search.json"
 
     def record_for(self, key: str, out_dir: Path) -> _Record | None:
         """The last build's record, if it was made from the same settings and the output is as it left it."""
@@ -224,7 +262,8 @@ class _Cache:
                 return None
             warnings = [Problem(**dict(w, severity=Severity(w["severity"]))) for w in data["warnings"]]
             inputs = Inputs(key, data["content"], data["templates"])
-            return _Record(inputs, int(data["pages"]), int(data["files"]), str(data["out_dir"]), warnings)
+            outputs = data["outputs"]
+            return _Record(inputs, int(data["pages"]), int(data["files"]), str(data["out_dir"]), warnings, outputs)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -242,7 +281,16 @@ class _Cache:
         result = pickle.loads(data)  # signed by this machine's key: written by a build here, not by anyone else
         return result if isinstance(result, BuildResult) else None
 
-    def save(self, inputs: Inputs, result: BuildResult, out_dir: Path) -> None:
+    def shards(self) -> Shards | None:
+        """Which page the last build put in which search shard, if it kept that."""
+        from sitegen.write.search_index import Shards
+
+        try:
+            return Shards.from_json(json.loads(self.shards_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return None
+
+    def save(self, inputs: Inputs, result: BuildResult, out_dir: Path, shards: Shards | None = None) -> None:
         from sitegen.model import OutputFile
         from sitegen.write.writer import write_file
 
@@ -250,6 +298,9 @@ class _Cache:
         if secret is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.shards_file.unlink(missing_ok=True)
+        if shards is not None:
+            write_file(self.folder, OutputFile(self.shards_file.name, json.dumps(shards.to_json()).encode()))
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         write_file(self.folder, OutputFile(self.site_file.name, hmac.digest(secret, data, "sha256") + data))
         record = {

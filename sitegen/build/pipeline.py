@@ -14,7 +14,7 @@ from sitegen.errors import Problem, Severity, SiteError
 from sitegen.model import Article, Site, SiteConfig
 from sitegen.read.config import load_config
 from sitegen.read.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
-from sitegen.read.project import ADMIN_DIR, BuildOptions, Paths, build_date, content_history
+from sitegen.read.project import ADMIN_DIR, BuildOptions, History, Paths, build_date, content_history
 from sitegen.render.cms_config import admin_outputs, vendored_files
 from sitegen.render.pages import RenderSettings, plan_neighbours
 from sitegen.render.redirects import Plan, plan_moves, read_all_moves, render_moves, reserved_addresses, site_addresses
@@ -117,10 +117,15 @@ EarlyHook = Callable[[Site, RenderSettings, list[Asset]], None]
 
 
 def build_site(
-    paths: Paths, options: BuildOptions, progress: ProgressCallback | None = None, on_loaded: EarlyHook | None = None
+    paths: Paths,
+    options: BuildOptions,
+    progress: ProgressCallback | None = None,
+    on_loaded: EarlyHook | None = None,
+    history: History | None = None,
 ) -> BuildResult:
     """Build the site. `on_loaded` is called once everything is loaded and checked, before pages are rendered
-    (the preview uses it to start serving early)."""
+    (the preview uses it to start serving early). `history` is content_history(paths) when the caller has already
+    read it (the cached build does, for its key): `git log` over every article is then not run twice."""
     started = time.perf_counter()
     out_dir = check_output_dir(
         paths.out_dir, paths.project_root, (paths.content_dir, paths.templates_dir, paths.static_dir), options.force
@@ -130,7 +135,7 @@ def build_site(
     if asset_problems:
         raise SiteError(asset_problems)
     files, file_problems = content_files(paths)
-    last_updated, history_warnings = content_history(paths)
+    last_updated, history_warnings = history if history is not None else content_history(paths)
     staging = Staging(out_dir)
     try:
         setup = WorkerSetup(

@@ -12,6 +12,8 @@ from sitegen.errors import Problem, Severity, display_path
 from sitegen.read.gitinfo import is_shallow, last_commit_dates, repository_root
 
 DEFAULT_PORT = 8000  # the preview's first choice of port
+# Searchable pages per search shard, when set in the environment (sitegen/write/search_index.py); tests use tiny ones.
+SHARD_PAGES_SETTING = "SITEGEN_SEARCH_SHARD_PAGES"
 ADMIN_DIR = "admin"  # the form editor: vendored in the project, published at /admin/ (sitegen/render/cms_config.py)
 
 
@@ -60,9 +62,14 @@ def build_date() -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-def content_history(paths: Paths) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
+# Each article's last commit date keyed by its path inside content/, and the warnings found reading them.
+History = tuple[tuple[tuple[str, str], ...], list[Problem]]
+
+
+def content_history(paths: Paths) -> History:
     """Each article's last commit date ("Last updated"), keyed by its path inside content/. None in a shallow
-    clone, where every file would get the clone's date: that is a warning, since it is easy to fix in CI."""
+    clone, where every file would get the clone's date: that is a warning, since it is easy to fix in CI. It runs
+    `git log` over the whole content folder: the cached build reads it once and hands it to build_site."""
     content = paths.content_dir.resolve()
     top = repository_root(content)
     if top is None:
