@@ -54,11 +54,23 @@ def harness_script() -> Path:
     (root / "peers" / "peers").mkdir(parents=True)
     for name in ("side_by_side.py", "run_peers.py"):
         shutil.copy2(shared / name, root / "peers" / name)
+    _cold_means_no_cache(root / "peers" / "side_by_side.py")
     shutil.copy2(shared.parent / "gen_corpus.py", root / "gen_corpus.py")
     for tool in PEERS:
         if (shared / tool).is_dir():
             shutil.copytree(shared / tool, root / "peers" / "peers" / tool)
     return root / "peers" / HARNESS.name
+
+
+def _cold_means_no_cache(script: Path) -> None:
+    """The harness's cold build of ours removes only the output folder; our build now also keeps rendered bodies in
+    project/.cache (sitegen/build/body_cache.py), so a cold run must remove that too, or it measures a warm one."""
+    text = script.read_text(encoding="utf-8")
+    old = "        shutil.rmtree(self.out_dir(site), ignore_errors=True)\n"
+    if old not in text:
+        raise SystemExit(f"{script}: the harness changed; make its cold build of ours remove project/.cache")
+    new = old + '        shutil.rmtree(site / "project" / ".cache", ignore_errors=True)\n'
+    script.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def harness(script: Path, *args: str) -> None:
