@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -19,6 +20,7 @@ from sitegen.dedupe.units import HEADING, ITEM, LEAD_IN, PARAGRAPH, Features, Un
 from sitegen.errors import Problem, Severity
 from sitegen.model import Article
 from sitegen.render import parsed
+from sitegen.render.markdown import BodyRenderer
 
 _CHECK_BY_HAND = (
     "if one word is a typing slip, correct it; if both are real words, add them to sitegen/dedupe/medical_words.txt"
@@ -47,11 +49,14 @@ def article_units(body: parsed.ParsedBody) -> list[Unit]:
     return units
 
 
-def body_units(body: str) -> list[Unit]:
-    """The units of a body on its own (for scripts that measure the duplicate checks on raw Markdown)."""
-    from sitegen.render.markdown import BodyRenderer  # a renderer of its own: scripts have no site
+@cache
+def _script_renderer() -> BodyRenderer:
+    return BodyRenderer("/")  # a renderer of its own: scripts have no site
 
-    rendered = BodyRenderer("/").render(body, (), "body", 1)
+
+def body_units(body: str, first_line: int = 1) -> list[Unit]:
+    """The units of a body on its own (for scripts that measure the duplicate checks on raw Markdown)."""
+    rendered = _script_renderer().render(body, (), "body", first_line)
     return [] if isinstance(rendered, Problem) else article_units(rendered.parsed)
 
 
