@@ -124,8 +124,9 @@ def build_site(
     history: History | None = None,
 ) -> BuildResult:
     """Build the site. `on_loaded` is called once every article is loaded and its fields checked, before pages are
-    rendered (the preview uses it to start serving early; each body is checked as it is rendered). `history` is content_history(paths) when the caller has already
-    read it (the cached build does, for its key): `git log` over every article is then not run twice."""
+    rendered (the preview uses it to start serving early; each body is checked as it is rendered). `history` is
+    content_history(paths) when the caller has already read it (the cached build does, for its key): `git log`
+    over every article is then not run twice."""
     started = time.perf_counter()
     out_dir = check_output_dir(
         paths.out_dir, paths.project_root, (paths.content_dir, paths.templates_dir, paths.static_dir), options.force
