@@ -64,6 +64,9 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     sockets, port = bind(options.host, options.port)
     for name in ("tornado.access", "tornado.general", "livereload"):  # writers need our lines, not request logs
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    # The event loop is made before a stop request can interrupt anything: one interrupted half way through being
+    # made fails again when Python collects it at exit, printing a traceback after "Stopped.".
+    loop = IOLoop.current()
     signal.signal(signal.SIGTERM, _interrupt)  # until the server runs, a stop request ends start-up cleanly
     shown_host = "127.0.0.1" if options.host in ("0.0.0.0", "::") else options.host
     address = f"http://{'[' + shown_host + ']' if ':' in shown_host else shown_host}:{port}/"
@@ -87,7 +90,7 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
         state = PreviewState(site, port, options.host)
         builder = _Builder(replace(paths, out_dir=site), build_options, state, say)
         state.on_request = builder.live.render_if_missing
-        loop = builder.loop = IOLoop.current()
+        builder.loop = loop
         # Watching starts before the first build, so no save is missed; its rebuilds wait for that build.
         watcher = threading.Thread(target=builder.watch, args=(paths, stop, loop), daemon=True)
         watcher.start()
