@@ -151,3 +151,48 @@ def test_a_failed_build_changes_nothing_and_the_next_one_carries_on(tmp_path: Pa
     replace_in("content/neck-pain.md", "title: [Neck pain", "title: Neck pain")(site)
     assert build(site, tmp_path).startswith("Nothing changed")  # the output is still the last good build
     assert tree(site / "_site") == good
+
+
+def test_a_run_of_incremental_builds_writes_only_the_changes_and_equals_a_full_build(tmp_path: Path) -> None:
+    """Each incremental build starts from the one before; the whole site's file stays the full build's, and only
+    the articles changed since are written (site-changes.pickle)."""
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    base = site / ".cache" / "sitegen" / "site.pickle"
+    written = base.read_bytes()
+    edits = [
+        replace_in("content/numb-hands.md", "## ", "## Also\n\nA new line of plain text.\n\n## "),
+        replace_in("content/neck-pain.md", "title: Neck pain", "title: Pain in the neck"),
+        add_page,
+        remove_page,
+        lambda site: (site / "content" / "neck-pain-2.md").unlink(),  # the page added above: its output goes
+        replace_in("templates/home.html", "{% block", "{# edited #}{% block"),
+        replace_in("content/numb-hands.md", "A new line of plain text.", "Another line of plain text."),
+    ]
+    for edit in edits:
+        edit(site)
+        assert build(site, tmp_path).startswith("Updated")
+        assert base.read_bytes() == written
+        # The record lists exactly the files written or removed (one it missed would make this a full build).
+        assert build(site, tmp_path).startswith("Nothing changed")
+    assert (site / ".cache" / "sitegen" / "site-changes.pickle").is_file()
+    reused = tree(site / "_site")
+    assert build(site, tmp_path, "--full", "--out", str(site / "_full")).startswith("Built ")
+    assert reused == tree(site / "_full")
+
+
+def test_site_files_from_different_builds_are_never_combined(tmp_path: Path) -> None:
+    """A changes file signed here but left by another build than the one recorded (restored from a backup, or a
+    build stopped between its files) is not loaded: the build is a full one."""
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    changes = site / ".cache" / "sitegen" / "site-changes.pickle"
+    replace_in("content/numb-hands.md", "## ", "## Also\n\nFirst.\n\n## ")(site)
+    assert build(site, tmp_path).startswith("Updated")
+    older = changes.read_bytes()
+    replace_in("content/neck-pain.md", "title: Neck pain", "title: Pain in the neck")(site)
+    assert build(site, tmp_path).startswith("Updated")
+    changes.write_bytes(older)
+    replace_in("content/numb-hands.md", "First.", "Second.")(site)
+    assert build(site, tmp_path).startswith("Built ")
+    assert "Pain in the neck" in (site / "_site" / "neck-pain" / "index.html").read_text()

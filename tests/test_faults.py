@@ -201,10 +201,13 @@ def owned_project(project: Path) -> Iterator[tuple[Path, Callable[[], None] | No
             path.chmod(0o755)
 
 
-@pytest.mark.parametrize("read_only", [".", "_site", "_site/assets/css"])
+@pytest.mark.parametrize("mode", ["--full", "--incremental"])
+@pytest.mark.parametrize("read_only", [".", "_site", "_site/assets", "_site/assets/css"])
 def test_read_only_folder_is_refused_before_any_swap(
-    owned_project: tuple[Path, Callable[[], None] | None], read_only: str
+    owned_project: tuple[Path, Callable[[], None] | None], read_only: str, mode: str
 ) -> None:
+    """A full build and an incremental one (which lists the output's folders from its record instead of walking
+    them) refuse the same way."""
     project, preexec = owned_project
     assert run_cli(project, "--no-search", preexec=preexec).returncode == 0
     article = project / "content" / "neck-pain.md"
@@ -213,7 +216,7 @@ def test_read_only_folder_is_refused_before_any_swap(
     folder = project / read_only
     folder.chmod(0o555)
     try:
-        result = run_cli(project, "--no-search", "--full", preexec=preexec)
+        result = run_cli(project, "--no-search", *([mode] if mode == "--full" else []), preexec=preexec)
     finally:
         folder.chmod(0o755)
     assert result.returncode == 1, result.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 from sitegen.build.incremental import LiveSite
 from sitegen.build.pipeline import build_site
 from sitegen.read.project import BuildOptions, Paths
+from sitegen.render.pages import neighbours_of, plan_neighbours
 from tests.test_golden import tree
 
 # Saves do not refresh the search index (Pagefind re-indexes the whole site), so these builds skip it.
@@ -37,3 +38,13 @@ def test_a_text_edit_writes_one_page_and_a_stylesheet_edit_none(project: Path, t
     assert live.apply({stylesheet}).reload_path == "site.css"
     build_site(Paths.for_project(project, out=tmp_path / "fresh"), OPTIONS)
     assert tree(tmp_path / "served") == tree(tmp_path / "fresh")
+
+
+def test_one_page_planned_alone_has_the_neighbours_the_whole_site_plan_gives_it(project: Path, tmp_path: Path) -> None:
+    """A text edit renders its page from that page's plan alone (`neighbours_of`), not the whole site's."""
+    site = build_site(Paths.for_project(project, out=tmp_path / "out"), OPTIONS).site
+    whole = plan_neighbours(site)
+    for part in ("previous", "next", "related"):  # the fixture has each kind of neighbour
+        assert any(getattr(plan, part) for plan in whole.values()), part
+    for article in site.articles:
+        assert neighbours_of(site, article) == whole[article.url_path], article.source_path

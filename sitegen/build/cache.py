@@ -6,11 +6,13 @@ After each build the cache folder (`.cache/sitegen/` in the project, safe to del
 - `inputs.json`: a digest of everything that is not tracked page by page (the generator's own code, the build
   options, the build date, site.yml, rules/, static/, the git dates), a digest of each content file and template,
   and each output file's size and modification time, so an output folder someone changed is rebuilt in full;
-- `site.pickle`: the loaded site and its render settings, so unchanged pages are neither read nor checked again;
+- `site.pickle` and `site-changes.pickle`: the loaded site and its render settings, so unchanged pages are neither
+  read nor checked again (sitegen/build/site_state.py: a full build writes the first, an incremental build only
+  the second);
 - `search.json` (with search): which page is in which search shard, so that an incremental build indexes again only
   the shards holding the pages it rewrote, added or removed (sitegen/write/search_index.py, `index_changes`).
-  A pickle can run code when loaded, so it is signed with a key kept outside the project (in the user's cache
-  folder): a file committed to the repository or restored from another machine is ignored, never loaded.
+A pickle can run code when loaded, so the site files are signed with a key kept outside the project (in the user's
+cache folder): a file committed to the repository or restored from another machine is ignored, never loaded.
 
 Anything unexpected (no cache, another generator version, a changed setting, a moved or retired page, a changed
 stylesheet or image, an output folder that is not as the last build left it) makes a full build, which is always
@@ -22,10 +24,8 @@ cache is changed by a build that fails.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
-import pickle
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -45,10 +45,11 @@ from sitegen.read.project import (
 
 if TYPE_CHECKING:  # the build itself is imported only when something changed: a no-change build starts quickly
     from sitegen.build.pipeline import BuildResult, ProgressCallback
+    from sitegen.build.site_state import Loaded, State
     from sitegen.write.search_index import Shards
 
 CACHE_DIR = Path(".cache") / "sitegen"
-FORMAT = 3  # bump when what is stored changes shape
+FORMAT = 4  # bump when what is stored changes shape
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None
         remove_leftovers_beside(paths.out_dir)
         seconds = time.perf_counter() - started
         return Outcome("unchanged", record.pages, record.files, seconds, record.out_dir, record.warnings)
-    last = cache.site()
+    last = cache.site(record)
     if last is None:
         return _full(paths, options, progress, cache, inputs)
     return _incremental(paths, options, cache, inputs, record, last, changed, started)
@@ -96,16 +97,17 @@ def _incremental(
     cache: _Cache,
     inputs: Inputs,
     record: _Record,
-    last: BuildResult,
+    last: Loaded,
     changed: list[Path],
     started: float,
 ) -> Outcome:
     from sitegen.build.incremental import LiveSite
     from sitegen.write.writer import check_writable, remove_leftovers
 
-    check_writable(paths.out_dir)  # as a full build would: a read-only output is refused before any change
+    # As a full build would: a read-only output is refused before any change (its folders are the record's).
+    check_writable(paths.out_dir, _folders_of(record.outputs))
     remove_leftovers(paths.out_dir)  # staging folders of a build that was killed
-    live = LiveSite.resume(paths, options, last)
+    live = LiveSite.resume(paths, options, last.result)
     update = live.apply(changed)
     assert live.result is not None
     if update.full:
@@ -117,7 +119,10 @@ def _incremental(
     edited = {paths.shown(path) for path in changed}
     kept = [warning for warning in record.warnings if warning.path not in edited]
     result = replace(live.result, seconds=time.perf_counter() - started, warnings=kept)
-    cache.save(inputs, result, paths.out_dir, shards)
+    # Without search only the files this build wrote or removed differ from the record (any it missed would make
+    # the next build a full one); the search index rewrites shards, so that output is listed again.
+    outputs = None if options.search else _outputs_after(record.outputs, paths.out_dir, live.touched)
+    cache.save(inputs, result, paths.out_dir, shards, last, outputs)
     return _outcome("incremental", result, update.pages)
 
 
@@ -175,6 +180,8 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
     change to one of them touches); everything else goes into one key."""
     whole = hashlib.sha256()
     history = content_history(paths)
+    folders: list[str] = []  # the form editor has one collection per folder
+    content = _digests(paths.content_dir, folders)
     for part in (
         f"format {FORMAT}",
         f"sitegen {sitegen.__version__}",
@@ -192,7 +199,7 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
         str(paths.content_dir.resolve()),
         str(paths.templates_dir.resolve()),
         repr(history[0]),
-        repr(_folders(paths.content_dir)),  # the form editor has one collection per folder
+        repr(sorted(folders)),
     ):
         whole.update(part.encode() + b"\0")
     code = Path(sitegen.__file__).parent
@@ -201,22 +208,20 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
             whole.update(f"{folder.name}/{name}={digest}\0".encode())
     config = paths.config_file
     whole.update(hashlib.sha256(config.read_bytes()).hexdigest().encode() if config.is_file() else b"-")
-    return Inputs(whole.hexdigest(), _digests(paths.content_dir), _digests(paths.templates_dir), history)
+    return Inputs(whole.hexdigest(), content, _digests(paths.templates_dir), history)
 
 
-def _folders(folder: Path) -> list[str]:
-    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_dir())
-
-
-def _digests(folder: Path) -> dict[str, str]:
-    """Each file under `folder` -> a digest of its bytes. Plain strings rather than Path objects: at 10,000 pages
-    this walk is most of a build that finds nothing to do."""
+def _digests(folder: Path, folders: list[str] | None = None) -> dict[str, str]:
+    """Each file under `folder` -> a digest of its bytes, and each folder below it into `folders` when given.
+    Plain strings rather than Path objects: at 10,000 pages this walk is most of a build that finds nothing to do."""
     found: dict[str, str] = {}
     root = str(folder)
     for directory, subfolders, files in os.walk(root):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
         relative = os.path.relpath(directory, root)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        if folders is not None:
+            folders += [prefix + name for name in subfolders]
         for name in files:
             try:
                 with open(os.path.join(directory, name), "rb") as file:  # noqa: PTH118, PTH123 (speed, above)
@@ -245,13 +250,13 @@ class _Record:
     out_dir: str
     warnings: list[Problem]
     outputs: dict[str, list[int]]  # each output file's size and modification time after that build
+    state: State  # the signatures of the site files it left (sitegen/build/site_state.py)
 
 
 class _Cache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.record = folder / "inputs.json"
-        self.site_file = folder / "site.pickle"
         self.shards_file = folder / "search.json"
 
     def record_for(self, key: str, out_dir: Path) -> _Record | None:
@@ -262,24 +267,18 @@ class _Cache:
                 return None
             warnings = [Problem(**dict(w, severity=Severity(w["severity"]))) for w in data["warnings"]]
             inputs = Inputs(key, data["content"], data["templates"])
-            outputs = data["outputs"]
-            return _Record(inputs, int(data["pages"]), int(data["files"]), str(data["out_dir"]), warnings, outputs)
+            outputs, (base, changes) = data["outputs"], data["state"]
+            pages, files, out = int(data["pages"]), int(data["files"]), str(data["out_dir"])
+            return _Record(inputs, pages, files, out, warnings, outputs, (str(base), str(changes)))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def site(self) -> BuildResult | None:
-        from sitegen.build.pipeline import BuildResult
+    def site(self, record: _Record) -> Loaded | None:
+        """The site the recorded build left, if its files are the ones it wrote and were signed here."""
+        from sitegen.build import site_state
 
         secret = _secret()
-        try:
-            signed = self.site_file.read_bytes()
-        except OSError:
-            return None
-        data = signed[32:]
-        if secret is None or not hmac.compare_digest(signed[:32], hmac.digest(secret, data, "sha256")):
-            return None
-        result = pickle.loads(data)  # signed by this machine's key: written by a build here, not by anyone else
-        return result if isinstance(result, BuildResult) else None
+        return None if secret is None else site_state.load(self.folder, secret, record.state)
 
     def shards(self) -> Shards | None:
         """Which page the last build put in which search shard, if it kept that."""
@@ -290,7 +289,18 @@ class _Cache:
         except (OSError, ValueError):
             return None
 
-    def save(self, inputs: Inputs, result: BuildResult, out_dir: Path, shards: Shards | None = None) -> None:
+    def save(
+        self,
+        inputs: Inputs,
+        result: BuildResult,
+        out_dir: Path,
+        shards: Shards | None,
+        last: Loaded | None = None,
+        outputs: dict[str, list[int]] | None = None,
+    ) -> None:
+        """Record this build; `last` is the site an incremental build started from (only the changes are written),
+        `outputs` the output files' sizes and times when the caller knows them (else the output folder is listed)."""
+        from sitegen.build import site_state
         from sitegen.model import OutputFile
         from sitegen.write.writer import write_file
 
@@ -298,11 +308,14 @@ class _Cache:
         if secret is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.record.unlink(missing_ok=True)  # until the new one is written, no build trusts these files
         self.shards_file.unlink(missing_ok=True)
         if shards is not None:
             write_file(self.folder, OutputFile(self.shards_file.name, json.dumps(shards.to_json()).encode()))
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        write_file(self.folder, OutputFile(self.site_file.name, hmac.digest(secret, data, "sha256") + data))
+        if last is None:
+            state = site_state.save_full(self.folder, secret, result)
+        else:
+            state = site_state.save_changes(self.folder, secret, result, last)
         record = {
             "key": inputs.key,
             "content": inputs.content,
@@ -311,7 +324,8 @@ class _Cache:
             "files": result.files,
             "out_dir": result.out_dir,
             "warnings": [asdict(warning) for warning in result.warnings],
-            "outputs": _outputs(out_dir),
+            "outputs": _outputs(out_dir) if outputs is None else outputs,
+            "state": state,
         }
         write_file(self.folder, OutputFile(self.record.name, json.dumps(record).encode()))
 
@@ -321,6 +335,30 @@ def _outputs(out_dir: Path) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     _scan(str(out_dir), "", found)
     return found
+
+
+def _outputs_after(before: dict[str, list[int]], out_dir: Path, touched: set[str]) -> dict[str, list[int]]:
+    """The record's list of output files, updated for the files an incremental build wrote or removed."""
+    outputs = dict(before)
+    for name in touched:
+        try:
+            stat = (out_dir / name).stat()
+        except FileNotFoundError:
+            outputs.pop(name, None)
+        else:
+            outputs[name] = [stat.st_size, stat.st_mtime_ns]
+    return outputs
+
+
+def _folders_of(outputs: dict[str, list[int]]) -> set[str]:
+    """The folders holding these output files and every folder above them ("" for the output folder)."""
+    folders = {""}
+    for name in outputs:
+        folder = name.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _scan(folder: str, prefix: str, found: dict[str, list[int]]) -> None:

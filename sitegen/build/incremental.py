@@ -21,7 +21,7 @@ from sitegen.model import Article, OutputFile, Site
 from sitegen.read.loader import find_collisions, find_missing_related, load_article, shown_in_project
 from sitegen.read.project import BuildOptions, Paths
 from sitegen.render.markdown import RenderedBody
-from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, plan_neighbours
+from sitegen.render.pages import ArticleRenderer, Neighbours, RenderSettings, neighbours_of, plan_neighbours
 from sitegen.render.redirects import read_page_moves
 from sitegen.render.site_pages import render_site_pages
 from sitegen.write.assets import Asset
@@ -64,10 +64,11 @@ class LiveSite:
         self.result: BuildResult | None = None
         self.renderer: ArticleRenderer | None = None
         self.articles: dict[str, Article] = {}
-        self.plans: dict[str, Neighbours] = {}
+        self._plans: dict[str, Neighbours] | None = None  # planned when a change needs them all (see `plans`)
         self.bodies: dict[str, RenderedBody] = {}  # the edited articles' parsed bodies, from check to render
         self._early: _EarlyPages | None = None
         self.moving: set[str] = set()  # files (as shown) whose redirects or retired page the last full build wrote
+        self.touched: set[str] = set()  # output files (relative, POSIX) the last `apply` wrote or removed
 
     @classmethod
     def resume(cls, paths: Paths, options: BuildOptions, result: BuildResult) -> LiveSite:
@@ -85,10 +86,20 @@ class LiveSite:
         self.result = result
         self.renderer = ArticleRenderer(result.render_settings)
         self.articles = {article.source_path: article for article in result.site.articles}
-        self.plans = plan_neighbours(result.site)
+        self._plans = None
         moves = result.moves
         if moves is not None:
             self.moving = {r.source for r in moves.redirects} | {page.source for page in moves.retired}
+
+    @property
+    def plans(self) -> dict[str, Neighbours]:
+        """Every article's neighbours in the current site, planned on first use: an edit that changes no listing
+        needs only its own page's, so resuming from the last build (the command line's incremental build) skips
+        planning 10,000 pages."""
+        if self._plans is None:
+            assert self.result is not None
+            self._plans = plan_neighbours(self.result.site)
+        return self._plans
 
     def serve_early(self, site: Site, settings: RenderSettings, assets: list[Asset]) -> None:
         """Before the first build has rendered its pages: write the site-wide pages and assets into the served
@@ -125,6 +136,7 @@ class LiveSite:
     def apply(self, changed: Iterable[Path]) -> Update:
         """Bring the output up to date after these files changed; SiteError (output untouched) on problems."""
         changed = sorted(set(changed))
+        self.touched = set()
         if self.result is None or self.renderer is None or any(self._needs_full(path) for path in changed):
             result = self.full()
             return Update(result.pages, "*", full=True)
@@ -144,6 +156,11 @@ class LiveSite:
         for asset in assets:
             target = self.paths.out_dir / "assets" / asset.relative_to(self.paths.static_dir)
             shutil.copyfile(asset, target)
+            self.touched.add(target.relative_to(self.paths.out_dir).as_posix())
+
+    def _write(self, output: OutputFile) -> bool:
+        self.touched.add(output.path)
+        return _write_if_changed(self.paths.out_dir, output)
 
     def _needs_full(self, path: Path) -> bool:
         if path.is_relative_to(self.paths.content_dir):
@@ -169,7 +186,7 @@ class LiveSite:
         self.renderer = ArticleRenderer(self.result.render_settings)  # a fresh template environment
         site = self.result.site
         outputs = render_site_pages(site, self.renderer)
-        return sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
+        return sum(self._write(output) for output in outputs)
 
     def _apply_content(self, changed: list[Path]) -> int:
         assert self.result is not None and self.renderer is not None
@@ -188,10 +205,11 @@ class LiveSite:
             raise SiteError(problems)
         new_site = Site(site.config, tuple(ordered), site.build_date)
         plans, outputs = self._content_outputs(new_site, articles, touched, same_listing)
-        written = sum(_write_if_changed(self.paths.out_dir, output) for output in outputs)
+        written = sum(self._write(output) for output in outputs)
         for gone in {a.url_path for a in self.articles.values()} - {a.url_path for a in ordered}:
             _remove_page(self.paths.out_dir, gone)
-        self.articles, self.plans = articles, plans
+            self.touched.add(f"{gone}index.html")
+        self.articles, self._plans = articles, plans
         self.result = _with_site(self.result, new_site)
         return written
 
@@ -247,14 +265,14 @@ class LiveSite:
 
     def _content_outputs(
         self, new_site: Site, articles: dict[str, Article], touched: list[str], same_listing: bool
-    ) -> tuple[dict[str, Neighbours], list[OutputFile]]:
+    ) -> tuple[dict[str, Neighbours] | None, list[OutputFile]]:
         """The neighbour plans and the pages to write: the edited pages, and when the listing changed also the
         pages whose neighbours changed and the site-wide pages."""
         assert self.renderer is not None
         outputs: list[OutputFile] = []
         if same_listing:
             render = [articles[relative] for relative in touched if not articles[relative].is_home]
-            plans = self.plans
+            plans = self._plans  # unchanged: the same listings
         else:
             plans = plan_neighbours(new_site)
             render = [
@@ -265,7 +283,11 @@ class LiveSite:
             outputs = render_site_pages(new_site, self.renderer)
         bodies, self.bodies = self.bodies, {}
         outputs += [
-            self.renderer.render(article, plans[article.url_path], bodies.get(article.source_path))
+            self.renderer.render(
+                article,
+                plans[article.url_path] if plans is not None else neighbours_of(new_site, article),
+                bodies.get(article.source_path),
+            )
             for article in render
         ]
         return plans, outputs

@@ -10,7 +10,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from sitegen.errors import Problem, SiteError
-from sitegen.model import Article, OutputFile, Site, SiteConfig
+from sitegen.model import Article, OutputFile, Site, SiteConfig, Topic
 from sitegen.render import views
 from sitegen.render.chooser import WHEN_TO_GET_HELP, chooser_views
 from sitegen.render.context import (
@@ -64,21 +64,35 @@ def listing_order(articles: Iterable[Article]) -> list[Article]:
 
 
 def plan_neighbours(site: Site) -> dict[str, Neighbours]:
-    config = site.config
-    by_slug = {article.slug: article for article in site.articles}
-    ordered = _topic_listings(site)
-    positions = {slug: {a.url_path: i for i, a in enumerate(articles)} for slug, articles in ordered.items()}
-    topics = {topic.slug: topic for topic in config.topics}
-    plans: dict[str, Neighbours] = {}
-    for article in site.articles:
+    """Every article's neighbours."""
+    plan = _Planner(site, _topic_listings(site.articles, site.config.topics))
+    return {article.url_path: plan(article) for article in site.articles}
+
+
+def neighbours_of(site: Site, article: Article) -> Neighbours:
+    """One article's neighbours, without planning the rest of the site (an edit that changes no listing)."""
+    in_topic = [topic for topic in site.config.topics if topic.slug in article.meta.topics[:1]]
+    return _Planner(site, _topic_listings(site.articles, in_topic))(article)
+
+
+class _Planner:
+    def __init__(self, site: Site, listings: dict[str, list[Article]]) -> None:
+        self.config = site.config
+        self.by_slug = {article.slug: article for article in site.articles}
+        self.listings = listings
+        self.positions = {slug: {a.url_path: i for i, a in enumerate(items)} for slug, items in listings.items()}
+        self.topics = {topic.slug: topic for topic in site.config.topics}
+
+    def __call__(self, article: Article) -> Neighbours:
+        config = self.config
         home: tuple[str, str] = ("Home", config.base_path)
         if article.is_home or not article.meta.topics:
-            plans[article.url_path] = Neighbours((home,), (), None, None)
-            continue
-        topic = topics[article.meta.topics[0]]
-        siblings = ordered[topic.slug]
-        index = positions[topic.slug][article.url_path]
-        plans[article.url_path] = Neighbours(
+            return Neighbours((home,), (), None, None)
+        topic = self.topics[article.meta.topics[0]]
+        siblings = self.listings[topic.slug]
+        index = self.positions[topic.slug][article.url_path]
+        by_slug = self.by_slug
+        return Neighbours(
             breadcrumbs=(home, (topic.title, views.page_url(config, views.topic_url_path(topic)))),
             related=tuple(
                 views.article_link(config, by_slug[slug]) for slug in article.meta.related if slug in by_slug
@@ -86,17 +100,17 @@ def plan_neighbours(site: Site) -> dict[str, Neighbours]:
             previous=views.article_link(config, siblings[index - 1]) if index > 0 else None,
             next=views.article_link(config, siblings[index + 1]) if index + 1 < len(siblings) else None,
         )
-    return plans
 
 
-def _topic_listings(site: Site) -> dict[str, list[Article]]:
-    """Each topic's articles (the home page aside) in listing order."""
-    in_topic: dict[str, list[Article]] = {topic.slug: [] for topic in site.config.topics}
-    for article in site.articles:
+def _topic_listings(articles: Iterable[Article], topics: Iterable[Topic]) -> dict[str, list[Article]]:
+    """Each of these topics' articles (the home page aside) in listing order."""
+    in_topic: dict[str, list[Article]] = {topic.slug: [] for topic in topics}
+    for article in articles:
         if not article.is_home:
             for topic_slug in article.meta.topics:
-                in_topic[topic_slug].append(article)
-    return {slug: listing_order(articles) for slug, articles in in_topic.items()}
+                if topic_slug in in_topic:
+                    in_topic[topic_slug].append(article)
+    return {slug: listing_order(listed) for slug, listed in in_topic.items()}
 
 
 class ArticleRenderer:

@@ -157,10 +157,11 @@ class Staging:
             shutil.rmtree(self.path)
 
 
-def check_writable(target: Path) -> None:
+def check_writable(target: Path, folders: Iterable[str] | None = None) -> None:
     """OutputError unless the staging folder can be made beside `target` and every folder of the previous
     output can be emptied: checked before the build writes anything, so a read-only output folder or project
-    is refused before any swap instead of failing half-way through replacing the old output."""
+    is refused before any swap instead of failing half-way through replacing the old output. `folders` (relative
+    to `target`, "" for itself) saves walking the output when the caller has just listed it."""
     existing = target.parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -170,7 +171,11 @@ def check_writable(target: Path) -> None:
             "(make it writable or choose another folder with --out)"
         )
     if target.is_dir() and not target.is_symlink():
-        for folder, _, _ in os.walk(target):
+        if folders is None:
+            listed: Iterable[str] = (folder for folder, _, _ in os.walk(target))
+        else:
+            listed = (os.path.join(target, name) if name else str(target) for name in sorted(folders))  # noqa: PTH118
+        for folder in listed:
             if not os.access(folder, os.W_OK | os.X_OK):
                 raise OutputError(
                     f"cannot replace the output folder {target}: {folder} is read-only "
