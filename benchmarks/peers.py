@@ -54,7 +54,7 @@ def harness_script() -> Path:
     (root / "peers" / "peers").mkdir(parents=True)
     for name in ("side_by_side.py", "run_peers.py"):
         shutil.copy2(shared / name, root / "peers" / name)
-    _cold_means_no_cache(root / "peers" / "side_by_side.py")
+    _patch_harness(root / "peers" / "side_by_side.py")
     shutil.copy2(shared.parent / "gen_corpus.py", root / "gen_corpus.py")
     for tool in PEERS:
         if (shared / tool).is_dir():
@@ -62,15 +62,36 @@ def harness_script() -> Path:
     return root / "peers" / HARNESS.name
 
 
-def _cold_means_no_cache(script: Path) -> None:
-    """The harness's cold build of ours removes only the output folder; our build now also keeps rendered bodies in
-    project/.cache (sitegen/build/body_cache.py), so a cold run must remove that too, or it measures a warm one."""
+def _patch_harness(script: Path) -> None:
+    """Two changes to the private copy, for the build cache we have now and the harness predates:
+    - its cold build of ours removes only the output folder; our build also keeps rendered bodies in
+      project/.cache (sitegen/build/body_cache.py), so a cold run must remove that too, or it measures a warm one;
+    - `ours` and `ours-nosearch` share one project, so each warm run would start from the other's output (a
+      different build option) and be a full build: `ours-nosearch` gets its own copy of the prepared project."""
     text = script.read_text(encoding="utf-8")
-    old = "        shutil.rmtree(self.out_dir(site), ignore_errors=True)\n"
-    if old not in text:
-        raise SystemExit(f"{script}: the harness changed; make its cold build of ours remove project/.cache")
-    new = old + '        shutil.rmtree(site / "project" / ".cache", ignore_errors=True)\n'
-    script.write_text(text.replace(old, new, 1), encoding="utf-8")
+    patches = [
+        (
+            "        shutil.rmtree(self.out_dir(site), ignore_errors=True)\n",
+            "        shutil.rmtree(self.out_dir(site), ignore_errors=True)\n"
+            '        shutil.rmtree(site / "project" / ".cache", ignore_errors=True)\n',
+        ),
+        (
+            '        return RUN / "sites" / f"ours-{n}"\n',
+            '        return RUN / "sites" / f"{self.name}-{n}"\n',
+        ),
+        (
+            '        if tool.name == "ours-nosearch":\n            continue\n',
+            '        if tool.name == "ours-nosearch":\n'
+            "            shutil.rmtree(tool.site(n), ignore_errors=True)\n"
+            '            shutil.copytree(TOOLS["ours"].site(n), tool.site(n), symlinks=True)\n'
+            "            continue\n",
+        ),
+    ]
+    for old, new in patches:
+        if old not in text:
+            raise SystemExit(f"{script}: the harness changed; redo this patch by hand: {old.strip()}")
+        text = text.replace(old, new, 1)
+    script.write_text(text, encoding="utf-8")
 
 
 def harness(script: Path, *args: str) -> None:
@@ -83,7 +104,8 @@ def run(sizes: list[int], tools: list[str], reps: int, edits: int) -> None:
     peers = [tool for tool in tools if tool in PEERS]
     script = harness_script()
     for n in sizes:
-        harness(script, "prepare", str(n), "--tools", ",".join(["ours", *peers]))
+        ours = ["ours", *(["ours-nosearch"] if "ours-nosearch" in tools else [])]
+        harness(script, "prepare", str(n), "--tools", ",".join([*ours, *peers]))
         harness(script, "cold", str(n), "--reps", str(reps), "--tools", ",".join(tools))
         harness(script, "warm", str(n), "--reps", str(reps), "--tools", ",".join(tools))
         serve = [tool for tool in tools if tool in ("ours", "hugo", "mkdocs")]
