@@ -6,7 +6,9 @@ entry. All through the real CLI on the sample site."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -123,3 +125,28 @@ def test_a_failed_build_changes_no_entry(tmp_path: Path) -> None:
     result = run_build(site, "--no-search", "--full", env=clean_env(XDG_CACHE_HOME=str(tmp_path / "key")))
     assert result.returncode == 1 and "[^no-such-source]" in result.stdout + result.stderr
     assert entries(site) == before
+
+
+def test_a_failed_first_build_leaves_no_cache_folder(tmp_path: Path) -> None:
+    """New entries wait in a pending folder made for this build; a build that fails removes it and the folders
+    made to hold it."""
+    site = make_project(tmp_path / "site")
+    replace_in("content/numb-hands.md", "## ", "## Also\n\nA new line [^no-such-source].\n\n## ")(site)
+    result = run_build(site, "--no-search", "--full", env=clean_env(XDG_CACHE_HOME=str(tmp_path / "key")))
+    assert result.returncode == 1
+    assert not (site / ".cache").exists()
+
+
+def test_a_killed_build_s_pending_entries_are_removed_later_and_a_running_one_s_are_not(tmp_path: Path) -> None:
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    killed, running = site / BODIES / ".pending-killed", site / BODIES / ".pending-running"
+    for folder in (killed, running):
+        folder.mkdir()
+        (folder / ("0" * 64)).write_bytes(b"half-made")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(killed, (two_days_ago, two_days_ago))
+    build(site, tmp_path)
+    assert not killed.exists()
+    assert running.is_dir()
+    assert not [path for path in (site / BODIES).iterdir() if path.name.startswith(".") and path != running]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build.cache import RACY_NS, Stamps, read_inputs
+from sitegen.read.project import BuildOptions, Paths
 from tests.sample_site import REPO, clean_env, make_project, run_build
 
 Edit = Callable[[Path], None]
@@ -196,3 +198,37 @@ def test_site_files_from_different_builds_are_never_combined(tmp_path: Path) -> 
     replace_in("content/numb-hands.md", "First.", "Second.")(site)
     assert build(site, tmp_path).startswith("Built ")
     assert "Pain in the neck" in (site / "_site" / "neck-pain" / "index.html").read_text()
+
+
+def test_a_content_file_is_read_again_only_when_its_stamp_moved(tmp_path: Path) -> None:
+    """The digest of a file whose size, times and inode are as the last build saw them (well before it read them)
+    is taken from the record; a file changed since, or changed just before the last build read it, is read."""
+    site = make_project(tmp_path / "site")
+    paths, options = Paths.for_project(site), BuildOptions(search=False)
+    first = read_inputs(paths, options, Stamps())
+    assert first.stamps is not None
+    seen = first.stamps.seen
+    planted = {name: [*stamp[:4], "planted"] for name, stamp in seen.items()}
+    long_after = max(int(stamp[2]) for stamp in seen.values()) + 10 * RACY_NS
+    trusted = read_inputs(paths, options, Stamps(planted, long_after))
+    assert set(trusted.content.values()) == {"planted"}  # not one file read again
+    just_after = max(int(stamp[2]) for stamp in seen.values()) + RACY_NS // 2
+    racy = read_inputs(paths, options, Stamps(planted, just_after))
+    assert racy.content == first.content  # changed too close to that read: every file read again
+    page = site / "content" / "neck-pain.md"
+    times = page.stat()
+    page.write_text(page.read_text().replace("Neck pain is common.", "Neck pain is usual!!"))  # same size
+    os.utime(page, ns=(times.st_atime_ns, times.st_mtime_ns))  # and the same modification time
+    edited = read_inputs(paths, options, Stamps(planted, long_after))
+    assert edited.content["neck-pain.md"] not in ("planted", first.content["neck-pain.md"])
+
+
+def test_a_same_size_edit_with_its_old_time_restored_is_still_built(tmp_path: Path) -> None:
+    site = make_project(tmp_path / "site")
+    build(site, tmp_path)
+    page = site / "content" / "neck-pain.md"
+    times = page.stat()
+    page.write_text(page.read_text().replace("Neck pain is common.", "Neck pain is usual!!"))
+    os.utime(page, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert build(site, tmp_path).startswith("Updated")
+    assert "Neck pain is usual!!" in (site / "_site" / "neck-pain" / "index.html").read_text()

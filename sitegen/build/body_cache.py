@@ -7,17 +7,21 @@ asset names and the diagram templates. It holds the body's HTML, contents, citat
 problems and its fingerprint for the site-wide duplicate search: plain JSON (compressed), never code, so a cache
 restored from anywhere can at worst be wrong about a page, never run anything, and a wrong one is sanitised HTML.
 
-Entries live in `.cache/sitegen/bodies/` (safe to delete). Workers only read them; the build's own process writes
-the new ones, and removes the ones this build did not use, after the build has succeeded, so a failed build
-changes nothing.
+Entries live in `.cache/sitegen/bodies/` (safe to delete). Workers read them, and write the bodies they render
+into this build's own pending folder beside them (so the main process never holds them: 400 MB at 100,000 pages);
+after the build has succeeded the main process moves those in and removes the entries this build did not use.
+A failed build removes its pending folder (and any folder made for it), so it changes nothing.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
-import os
+import secrets
+import shutil
+import time
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +38,7 @@ from sitegen.render.parsed import ParsedBody
 
 BODIES_DIR = Path(".cache") / "sitegen" / "bodies"
 FORMAT = 1  # bump when what an entry holds changes shape
+_ABANDONED_AFTER_S = 24 * 3600  # a pending folder this old is a killed build's
 _NO_FACTS = ParsedBody((), (), (), ())  # the build's pages need the body's HTML, not its parse facts
 
 
@@ -50,6 +55,7 @@ class BodyCache:
 
     folder: Path
     digest: str
+    pending: Path  # this build's new entries, until it has succeeded
 
     @classmethod
     def for_build(
@@ -63,7 +69,39 @@ class BodyCache:
         for template in sorted(DIAGRAMS.values()):
             drawing = templates_dir / template
             whole.update(drawing.read_bytes() if drawing.is_file() else b"-")
-        return cls(project_root / BODIES_DIR, whole.hexdigest())
+        folder = project_root / BODIES_DIR
+        return cls(folder, whole.hexdigest(), folder / f".pending-{secrets.token_hex(8)}")
+
+    def open(self) -> list[Path]:
+        """Make the pending folder; returns the folders made for it, deepest first, for `discard`. One that cannot
+        be made (a read-only project) is left out: the build goes on, and its bodies are rendered again next time."""
+        missing: list[Path] = []
+        folder = self.pending
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        try:
+            self.pending.mkdir(parents=True)
+        except OSError:
+            return []
+        return missing
+
+    def put(self, key: str, entry: CachedBody) -> bool:
+        """Keep a new entry in the pending folder (in a worker process); False if it cannot be written."""
+        try:
+            (self.pending / key).write_bytes(encode(entry))
+        except OSError:
+            return False
+        return True
+
+    def discard(self, made: list[Path]) -> None:
+        """The build failed: remove its pending entries and the folders made for them."""
+        shutil.rmtree(self.pending, ignore_errors=True)
+        for folder in made[1:]:
+            try:
+                folder.rmdir()
+            except OSError:
+                return
 
     def key(self, article: Article, shown: str) -> str:
         parts = (
@@ -83,17 +121,22 @@ class BodyCache:
         except (OSError, ValueError, KeyError, TypeError, zlib.error):
             return None  # missing or unreadable: render it again
 
-    def save(self, new: dict[str, bytes], used: set[str]) -> None:
-        """Write the new entries and remove the ones this build did not use. A cache that cannot be written is
-        skipped: the next build renders those bodies again."""
+    def save(self, new: set[str], used: set[str]) -> None:
+        """Move the new entries in, and remove the ones this build did not use, this build's pending folder and
+        any left a day ago by a build that was killed (not those of a build running beside this one). A cache that
+        cannot be written is skipped: the next build renders those bodies again."""
         try:
-            for key, data in new.items():
+            for key in new:
                 target = self.folder / key[:2] / key
-                target.parent.mkdir(parents=True, exist_ok=True)
-                temporary = target.with_name(f".{key}.{os.getpid()}")
-                temporary.write_bytes(data)
-                temporary.replace(target)
+                target.parent.mkdir(exist_ok=True)
+                with contextlib.suppress(FileNotFoundError):  # removed meanwhile: rendered again next time
+                    (self.pending / key).replace(target)  # an atomic rename: readers see the whole entry or none
+            shutil.rmtree(self.pending, ignore_errors=True)
             for shard in self.folder.iterdir() if self.folder.is_dir() else ():
+                if shard.name.startswith("."):
+                    if shard.stat().st_mtime < time.time() - _ABANDONED_AFTER_S:
+                        shutil.rmtree(shard, ignore_errors=True)
+                    continue
                 for entry in shard.iterdir():
                     if entry.name not in used and entry.name not in new:
                         entry.unlink()

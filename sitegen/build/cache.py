@@ -27,9 +27,9 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sitegen
 from sitegen.errors import Problem, Severity, SiteError
@@ -50,6 +50,38 @@ if TYPE_CHECKING:  # the build itself is imported only when something changed: a
 
 CACHE_DIR = Path(".cache") / "sitegen"
 FORMAT = 4  # bump when what is stored changes shape
+RACY_NS = 2_000_000_000  # a file changed this close before a build read it is read again by the next one
+
+
+@dataclass
+class Stamps:
+    """What the last build saw of each content file (size, modification and change times, inode) and the digest
+    of its bytes, so this build reads again only the files whose stamp moved, as git does. The change time cannot
+    be set back by hand, and a file changed within two seconds before the last build read it is read again: a
+    second save within one tick of the file system's clock would not have moved its stamp."""
+
+    last: dict[str, list[Any]] = field(default_factory=dict)
+    last_read_ns: int = 0
+    seen: dict[str, list[Any]] = field(default_factory=dict)  # this build's, for the next one
+    read_ns: int = field(default_factory=time.time_ns)
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Stamps:
+        last, read_ns = data.get("stamps"), data.get("read_ns")
+        if isinstance(last, dict) and isinstance(read_ns, int):
+            return cls(last, read_ns)
+        return cls()
+
+    def digest(self, name: str, path: str) -> str:
+        stat = os.stat(path)  # noqa: PTH116 (speed, as in _digests)
+        stamp: list[Any] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        last = self.last.get(name)
+        if last is not None and last[:4] == stamp and stat.st_ctime_ns < self.last_read_ns - RACY_NS:
+            digest = str(last[4])
+        else:
+            digest = _digest_of(path)
+        self.seen[name] = [*stamp, digest]
+        return digest
 
 
 @dataclass(frozen=True)
@@ -58,6 +90,7 @@ class Inputs:
     content: dict[str, str]  # file inside content/ -> digest of its bytes
     templates: dict[str, str]
     history: History | None = None  # content_history(paths), read for the key and handed to a full build
+    stamps: Stamps | None = None  # how the content files were seen, for the next build
 
 
 @dataclass(frozen=True)
@@ -76,8 +109,9 @@ def build(paths: Paths, options: BuildOptions, progress: ProgressCallback | None
     """Build the site, reusing the last build where nothing it depends on changed."""
     started = time.perf_counter()
     cache = _Cache(paths.project_root / CACHE_DIR)
-    inputs = read_inputs(paths, options)
-    record = cache.record_for(inputs.key, paths.out_dir)
+    data = cache.last_record()
+    inputs = read_inputs(paths, options, Stamps.from_record(data))
+    record = cache.record_for(data, inputs.key, paths.out_dir)
     if record is None:
         return _full(paths, options, progress, cache, inputs)
     changed = changed_files(paths, record.inputs, inputs)
@@ -175,13 +209,15 @@ def _index_changes(paths: Paths, cache: _Cache, record: _Record) -> Shards:
     return shards
 
 
-def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
+def read_inputs(paths: Paths, options: BuildOptions, stamps: Stamps | None = None) -> Inputs:
     """Digests of every input. Content and templates are kept file by file (the preview's tracking decides what a
-    change to one of them touches); everything else goes into one key."""
+    change to one of them touches); everything else goes into one key. `stamps` saves reading content files the
+    last build saw unchanged."""
     whole = hashlib.sha256()
     history = content_history(paths)
     folders: list[str] = []  # the form editor has one collection per folder
-    content = _digests(paths.content_dir, folders)
+    stamps = stamps or Stamps()
+    content = _digests(paths.content_dir, folders, stamps)
     for part in (
         f"format {FORMAT}",
         f"sitegen {sitegen.__version__}",
@@ -208,10 +244,10 @@ def read_inputs(paths: Paths, options: BuildOptions) -> Inputs:
             whole.update(f"{folder.name}/{name}={digest}\0".encode())
     config = paths.config_file
     whole.update(hashlib.sha256(config.read_bytes()).hexdigest().encode() if config.is_file() else b"-")
-    return Inputs(whole.hexdigest(), content, _digests(paths.templates_dir), history)
+    return Inputs(whole.hexdigest(), content, _digests(paths.templates_dir), history, stamps)
 
 
-def _digests(folder: Path, folders: list[str] | None = None) -> dict[str, str]:
+def _digests(folder: Path, folders: list[str] | None = None, stamps: Stamps | None = None) -> dict[str, str]:
     """Each file under `folder` -> a digest of its bytes, and each folder below it into `folders` when given.
     Plain strings rather than Path objects: at 10,000 pages this walk is most of a build that finds nothing to do."""
     found: dict[str, str] = {}
@@ -223,12 +259,17 @@ def _digests(folder: Path, folders: list[str] | None = None) -> dict[str, str]:
         if folders is not None:
             folders += [prefix + name for name in subfolders]
         for name in files:
+            path = os.path.join(directory, name)  # noqa: PTH118 (speed, above)
             try:
-                with open(os.path.join(directory, name), "rb") as file:  # noqa: PTH118, PTH123 (speed, above)
-                    found[prefix + name] = hashlib.sha256(file.read()).hexdigest()
+                found[prefix + name] = stamps.digest(prefix + name, path) if stamps else _digest_of(path)
             except OSError:
                 found[prefix + name] = "unreadable"
     return found
+
+
+def _digest_of(path: str) -> str:
+    with open(path, "rb") as file:  # noqa: PTH123 (speed, as in _digests)
+        return hashlib.sha256(file.read()).hexdigest()
 
 
 def changed_files(paths: Paths, before: Inputs, now: Inputs) -> list[Path]:
@@ -259,10 +300,16 @@ class _Cache:
         self.record = folder / "inputs.json"
         self.shards_file = folder / "search.json"
 
-    def record_for(self, key: str, out_dir: Path) -> _Record | None:
-        """The last build's record, if it was made from the same settings and the output is as it left it."""
+    def last_record(self) -> dict[str, Any]:
         try:
             data = json.loads(self.record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def record_for(self, data: dict[str, Any], key: str, out_dir: Path) -> _Record | None:
+        """The last build's record, if it was made from the same settings and the output is as it left it."""
+        try:
             if data.get("key") != key or data.get("outputs") != _outputs(out_dir):
                 return None
             warnings = [Problem(**dict(w, severity=Severity(w["severity"]))) for w in data["warnings"]]
@@ -270,7 +317,7 @@ class _Cache:
             outputs, (base, changes) = data["outputs"], data["state"]
             pages, files, out = int(data["pages"]), int(data["files"]), str(data["out_dir"])
             return _Record(inputs, pages, files, out, warnings, outputs, (str(base), str(changes)))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
 
     def site(self, record: _Record) -> Loaded | None:
@@ -326,6 +373,8 @@ class _Cache:
             "warnings": [asdict(warning) for warning in result.warnings],
             "outputs": _outputs(out_dir) if outputs is None else outputs,
             "state": state,
+            "stamps": inputs.stamps.seen if inputs.stamps else {},
+            "read_ns": inputs.stamps.read_ns if inputs.stamps else 0,
         }
         write_file(self.folder, OutputFile(self.record.name, json.dumps(record).encode()))
 

@@ -137,8 +137,16 @@ def build_site(
         raise SiteError(asset_problems)
     files, file_problems = content_files(paths)
     last_updated, history_warnings = history if history is not None else content_history(paths)
+    body_cache = BodyCache.for_build(
+        paths.project_root,
+        paths.templates_dir,
+        config.base_path,
+        tuple((a.name, config.base_path + a.output_path) for a in assets),
+    )
     staging = Staging(out_dir)
+    made_for_cache: list[Path] = []
     try:
+        made_for_cache = body_cache.open()
         setup = WorkerSetup(
             render=RenderSettings(
                 config=config,
@@ -154,12 +162,7 @@ def build_site(
             build_date=build_date(),
             drafts=options.drafts,
             stage=staging.path,
-            body_cache=BodyCache.for_build(
-                paths.project_root,
-                paths.templates_dir,
-                config.base_path,
-                tuple((a.name, config.base_path + a.output_path) for a in assets),
-            ),
+            body_cache=body_cache,
         )
         with Workers(setup, options.jobs, len(files), options.start_method) as workers:
             loaded = load_site(paths, config, files, workers, file_problems)
@@ -179,9 +182,9 @@ def build_site(
         staging.commit()
     except BaseException:
         staging.discard()
+        body_cache.discard(made_for_cache)
         raise
-    if setup.body_cache is not None:  # only after success: a failed build changes nothing
-        setup.body_cache.save(*cache_entries)
+    body_cache.save(*cache_entries)  # only after success: a failed build changes nothing
     return BuildResult(
         pages,
         pages + len(assets),
@@ -225,7 +228,7 @@ def _write_moves(plan: Plan, site: Site, workers: Workers, stage: Path) -> None:
 
 def _render_all(
     loaded: LoadedSite, workers: Workers, stage: Path, progress: ProgressCallback | None
-) -> tuple[int, list[Problem], tuple[dict[str, bytes], set[str]]]:
+) -> tuple[int, list[Problem], tuple[set[str], set[str]]]:
     """Render every page, checking each body from the parse that renders it; returns the number of pages, the
     site's warnings and the body-cache entries (new, used). The home page's body is checked here and rendered
     with the site-wide pages."""
@@ -240,7 +243,7 @@ def _render_all(
     outputs = render_site_pages(site, renderer)
     problems: list[Problem] = []
     prints: dict[str, ArticlePrint] = {}
-    new: dict[str, bytes] = {}
+    new: set[str] = set()
     used: set[str] = set()
     done = 0
     for rendered in rendering:

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from sitegen.build.body_cache import BodyCache, CachedBody, encode
+from sitegen.build.body_cache import BodyCache, CachedBody
 from sitegen.build.inspect import Inspected, Inspection, inspect
 from sitegen.check.article import check_body, check_fields
 from sitegen.check.duplicates import ArticlePrint
@@ -55,7 +55,7 @@ class Rendered:
     problems: list[Problem]
     prints: dict[str, ArticlePrint]
     articles: int
-    cached: dict[str, bytes] = field(default_factory=dict)  # new body-cache entries, saved if the build succeeds
+    cached: list[str] = field(default_factory=list)  # new body-cache entries (pending until the build succeeds)
     reused: list[str] = field(default_factory=list)  # body-cache entries this chunk used
 
 
@@ -72,7 +72,7 @@ class WorkerSetup:
     build_date: dt.date
     drafts: bool  # build (and so fully check) draft and in-review articles too
     stage: Path | None  # where rendered pages are written; None when only loading (check)
-    body_cache: BodyCache | None = None  # rendered and checked bodies from earlier builds (read only here)
+    body_cache: BodyCache | None = None  # rendered and checked bodies from earlier builds; new ones go in pending
     inspect: Inspection | None = None  # `check`: what its checks need beyond the site's settings
 
 
@@ -130,8 +130,9 @@ class _State:
         rendered = self.renderer.render_body(article)
         problems, article_print = check_body(article, rendered, shown)
         body = CachedBody(rendered, problems, article_print)
-        if cache is not None and not any(problem.severity is Severity.ERROR for problem in problems):
-            result.cached[key] = encode(body)
+        ok = not any(problem.severity is Severity.ERROR for problem in problems)
+        if cache is not None and ok and cache.put(key, body):
+            result.cached.append(key)
         return body
 
 
