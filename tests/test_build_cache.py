@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.cache import RACY_NS, Stamps, read_inputs
+from sitegen.build.inputs import RACY_NS, Stamps, read_inputs
 from sitegen.read.project import BuildOptions, Paths
 from tests.sample_site import REPO, clean_env, make_project, run_build
 
