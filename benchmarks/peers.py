@@ -288,9 +288,10 @@ def tables(data: list[Record]) -> str:
         " (`../shared/bench/peers/side_by_side.py`) interleaves the tools round by round, and each ratio is the"
         " median of per-round ratios (adjacent runs), range in brackets. `ours` builds the search index,"
         " `ours-nosearch` does not; the peers build none. Memory is the peak summed RSS of the whole process tree."
-        " Warm runs rebuild into the existing output: we have no build cache yet, so ours are full rebuilds;"
-        " Hugo has no incremental mode either; MkDocs uses `build --dirty`. Edit-to-visible: the preview server,"
-        " from saving one article to the new text being served.",
+        " Warm runs rebuild into the existing output with the same command: ours are incremental builds from the"
+        " build cache (`.cache/sitegen`, which the cold runs remove); Hugo has no incremental mode, so its warm"
+        " runs are full builds; MkDocs uses `build --dirty`. Edit-to-visible: the preview server, from saving one"
+        " article to the new text being served.",
         "",
     ]
     for n in sizes:
@@ -410,8 +411,9 @@ def report(also: list[Path]) -> None:
     from report import update_section
 
     data: list[Record] = json.loads(RESULTS.read_text())
-    for path in also:  # records of runs kept apart (another PEERBENCH_RUN), such as the largest search indexes
-        data += json.loads(path.read_text())
+    for path in also:  # runs kept apart (another PEERBENCH_RUN): only their search-index and whole-build records,
+        # so side-by-side rounds from different runs are never mixed into one median
+        data += [r for r in json.loads(path.read_text()) if r.get("kind") in ("search-index", "build-tree")]
     plot(data)
     update_section(SECTION, tables(data))
     print(f"wrote the '{SECTION}' section of BENCHMARKS.md and {PLOT.relative_to(REPO)}")
@@ -432,7 +434,13 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("project", type=Path)
     build_parser.add_argument("--no-search", action="store_true")
     report_parser = commands.add_parser("report")
-    report_parser.add_argument("--also", type=Path, action="append", default=[], help="another sbs-results.json")
+    report_parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="another sbs-results.json (its search-index and whole-build records)",
+    )
     args = parser.parse_args(argv)
     if args.command == "run":
         run([int(n) for n in args.sizes.split(",")], args.tools.split(","), args.reps, args.edits)

@@ -13,7 +13,13 @@ from sitegen.check.duplicates import ArticlePrint, duplicates_across_articles
 from sitegen.errors import Problem, Severity, SiteError
 from sitegen.model import Article, Site, SiteConfig
 from sitegen.read.config import load_config
-from sitegen.read.loader import find_collisions, find_content_files, find_missing_related, shown_in_project
+from sitegen.read.loader import (
+    find_collisions,
+    find_content_files,
+    find_missing_related,
+    share_equal_values,
+    shown_in_project,
+)
 from sitegen.read.project import ADMIN_DIR, BuildOptions, History, Paths, build_date, content_history
 from sitegen.render.cms_config import admin_outputs, vendored_files
 from sitegen.render.pages import RenderSettings, plan_neighbours
@@ -73,7 +79,7 @@ def load_site(
             problems.extend(result.problems)
             if result.article is not None:
                 articles.append(result.article)
-    articles.sort(key=lambda article: article.url_path)
+    articles = share_equal_values(sorted(articles, key=lambda article: article.url_path))
     content_prefix = paths.shown(paths.content_dir)
     shown_articles = [shown_in_project(article, content_prefix) for article in articles]
     problems.extend(find_collisions(shown_articles))

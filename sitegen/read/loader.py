@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from sitegen.errors import Problem
 from sitegen.model import Article, SiteConfig
@@ -17,6 +18,8 @@ from sitegen.read.frontmatter import SplitText, split
 from sitegen.read.schema import read_front_matter
 from sitegen.read.source_file import read_text
 from sitegen.read.yaml_tree import Mapping, Scalar, YamlError, parse
+
+T = TypeVar("T")
 
 MAX_FILES = 200_000  # a guard against pointing the build at the wrong folder; 100,000 articles build (issue 16)
 UNBUILT = ("draft", "in-review", "retired")
@@ -175,6 +178,33 @@ def _url_path(relative: str, slug: str) -> str:
     elif slug:
         parts[-1] = slug
     return "/".join(parts) + "/" if parts else ""
+
+
+def share_equal_values(articles: list[Article]) -> list[Article]:
+    """The same articles, with equal sources, authors, reviewers and topic lists as one object each: most pages
+    cite the same few sources and share their authors, so the loaded site is smaller, and so is what is sent to
+    the worker processes and kept between builds (pickle writes a shared object once)."""
+    shared: dict[object, object] = {}
+
+    def one(value: T) -> T:
+        return shared.setdefault(value, value)  # type: ignore[return-value]
+
+    result = []
+    for article in articles:
+        meta = article.meta
+        result.append(
+            replace(
+                article,
+                meta=replace(
+                    meta,
+                    sources=one(tuple(one(source) for source in meta.sources)),
+                    authors=one(tuple(one(person) for person in meta.authors)),
+                    reviewers=one(tuple(one(reviewer) for reviewer in meta.reviewers)),
+                    topics=one(meta.topics),
+                ),
+            )
+        )
+    return result
 
 
 def shown_in_project(article: Article, content_prefix: str) -> Article:
