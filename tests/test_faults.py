@@ -239,6 +239,27 @@ def test_read_only_folder_is_refused_before_any_swap(
     assert "Neck pain is frequent." in (project / "_site" / "neck-pain" / "index.html").read_text()
 
 
+def test_a_build_cache_that_cannot_be_written_is_skipped(
+    owned_project: tuple[Path, Callable[[], None] | None],
+) -> None:
+    """The site is built and the command succeeds when .cache/sitegen is read-only; the cache is an aid, and the
+    next build, with the folder writable again, is a full one that fills it."""
+    project, preexec = owned_project
+    assert run_cli(project, "--no-search", preexec=preexec).returncode == 0
+    article = project / "content" / "neck-pain.md"
+    article.write_text(article.read_text().replace("Neck pain is common.", "Neck pain is frequent."))
+    cache = project / ".cache" / "sitegen"
+    cache.chmod(0o555)
+    try:
+        result = run_cli(project, "--no-search", preexec=preexec)
+    finally:
+        cache.chmod(0o755)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert "Neck pain is frequent." in (project / "_site" / "neck-pain" / "index.html").read_text()
+    again = run_cli(project, "--no-search", preexec=preexec)
+    assert again.returncode == 0 and again.stdout.splitlines()[-1].startswith("Built "), again.stdout
+
+
 # --- a content file deleted during the build ---------------------------------------------------------------
 
 

@@ -221,14 +221,32 @@ class _Cache:
         outputs: dict[str, list[int]] | None = None,
     ) -> None:
         """Record this build; `last` is the site an incremental build started from (only the changes are written),
-        `outputs` the output files' sizes and times when the caller knows them (else the output folder is listed)."""
-        from sitegen.build import site_state
-        from sitegen.model import OutputFile
-        from sitegen.write.writer import write_file
+        `outputs` the output files' sizes and times when the caller knows them (else the output folder is listed).
+        A cache that cannot be written (a full disk, a read-only folder) is skipped: the next build is a full one."""
+        from sitegen.write.writer import OutputError
 
         secret = _secret()
         if secret is None:
             return
+        try:
+            self._save(secret, inputs, result, out_dir, shards, last, outputs)
+        except (OSError, OutputError):
+            return
+
+    def _save(
+        self,
+        secret: bytes,
+        inputs: Inputs,
+        result: BuildResult,
+        out_dir: Path,
+        shards: Shards | None,
+        last: Loaded | None,
+        outputs: dict[str, list[int]] | None,
+    ) -> None:
+        from sitegen.build import site_state
+        from sitegen.model import OutputFile
+        from sitegen.write.writer import write_file
+
         self.folder.mkdir(parents=True, exist_ok=True)
         self.record.unlink(missing_ok=True)  # until the new one is written, no build trusts these files
         self.shards_file.unlink(missing_ok=True)

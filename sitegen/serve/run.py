@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import secrets
 import shutil
 import signal
 import socket
@@ -85,7 +86,10 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     watcher: threading.Thread | None = None
     # Everything from here is inside the try, so a stop request at any moment removes what was made so far.
     try:
-        workdir = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
+        # Named before it is made (not mkdtemp): a stop request just after mkdtemp made it but before its name was
+        # kept would leave the folder behind.
+        workdir = Path(tempfile.gettempdir()) / f"sitegen-preview-{secrets.token_hex(8)}"
+        workdir.mkdir(mode=0o700)
         site = workdir / "site"
         state = PreviewState(site, port, options.host)
         builder = _Builder(replace(paths, out_dir=site), build_options, state, say)
@@ -120,8 +124,12 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
         # A build still running (the first one, or a rebuild) would keep the interpreter waiting for its
         # worker processes to finish all their queued work: seconds on a big site.
         abandon_all()
-        if watcher is not None:
-            watcher.join(timeout=1.5)
+        # The first build, if it is still starting (reading files, running git), could make its staging folder in
+        # the preview's folder after that folder is removed: wait for it (it fails at once without its workers).
+        deadline = time.monotonic() + 1.5
+        for thread in (watcher, builder.first if builder is not None else None):
+            if thread is not None and thread.is_alive():
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if workdir is not None:
             _remove(workdir)
     say("Stopped.")
