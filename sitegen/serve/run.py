@@ -114,26 +114,38 @@ def serve(paths: Paths, options: ServeOptions, say: Callable[[str], None]) -> in
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stop.set()
-        if builder is not None:
-            builder.stopping.set()
-        if server is not None:
-            server.stop()
-        for socket_ in sockets:
-            socket_.close()  # the port is free again even while a build thread is still finishing
-        # A build still running (the first one, or a rebuild) would keep the interpreter waiting for its
-        # worker processes to finish all their queued work: seconds on a big site.
-        abandon_all()
-        # The first build, if it is still starting (reading files, running git), could make its staging folder in
-        # the preview's folder after that folder is removed: wait for it (it fails at once without its workers).
-        deadline = time.monotonic() + 1.5
-        for thread in (watcher, builder.first if builder is not None else None):
-            if thread is not None and thread.is_alive():
-                thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        if workdir is not None:
-            _remove(workdir)
+        _clean_up(stop, builder, server, sockets, watcher, workdir)
     say("Stopped.")
     return 0
+
+
+def _clean_up(
+    stop: threading.Event,
+    builder: _Builder | None,
+    server: HTTPServer | None,
+    sockets: list[socket.socket],
+    watcher: threading.Thread | None,
+    workdir: Path | None,
+) -> None:
+    """Stop serving and watching, end any build, and remove the preview's folder."""
+    stop.set()
+    if builder is not None:
+        builder.stopping.set()
+    if server is not None:
+        server.stop()
+    for socket_ in sockets:
+        socket_.close()  # the port is free again even while a build thread is still finishing
+    # A build still running (the first one, or a rebuild) would keep the interpreter waiting for its
+    # worker processes to finish all their queued work: seconds on a big site.
+    abandon_all()
+    # The first build, if it is still starting (reading files, running git), could make its staging folder in
+    # the preview's folder after that folder is removed: wait for it (it fails at once without its workers).
+    deadline = time.monotonic() + 1.5
+    for thread in (watcher, builder.first if builder is not None else None):
+        if thread is not None and thread.is_alive():
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    if workdir is not None:
+        _remove(workdir)
 
 
 def _interrupt(*_: object) -> None:
