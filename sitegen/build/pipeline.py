@@ -175,8 +175,12 @@ def build_site(
             moves = plan_site_moves(paths, files, loaded.site)
             if on_loaded is not None:
                 on_loaded(loaded.site, setup.render, assets)
-            pages, warnings, cache_entries = _render_all(loaded, workers, staging.path, progress)
+            pages, warnings, prints, cache_entries = _render_all(loaded, workers, staging.path, progress)
             _write_moves(moves, loaded.site, workers, staging.path)
+        # Near-duplicates across pages once the worker processes have ended: at 100,000 articles this search is
+        # the build's largest moment in memory.
+        warnings += loaded.duplicate_warnings(prints)
+        del prints
         for asset in assets:
             copy_file(staging.path, asset.source, asset.output_path)
         _write_admin(paths, config, assets, staging.path)
@@ -234,10 +238,10 @@ def _write_moves(plan: Plan, site: Site, workers: Workers, stage: Path) -> None:
 
 def _render_all(
     loaded: LoadedSite, workers: Workers, stage: Path, progress: ProgressCallback | None
-) -> tuple[int, list[Problem], tuple[set[str], set[str]]]:
+) -> tuple[int, list[Problem], dict[str, ArticlePrint], tuple[set[str], set[str]]]:
     """Render every page, checking each body from the parse that renders it; returns the number of pages, the
-    site's warnings and the body-cache entries (new, used). The home page's body is checked here and rendered
-    with the site-wide pages."""
+    site's warnings (all but the near-duplicates across pages), each body's fingerprint for those, and the
+    body-cache entries (new, used). The home page's body is checked here and rendered with the site-wide pages."""
     site = loaded.site
     plans = plan_neighbours(site)
     tasks: list[RenderTask] = [
@@ -265,5 +269,5 @@ def _render_all(
     for output in outputs:
         write_file(stage, output)
     pages = sum(1 for article in site.articles if not article.is_home)
-    warnings = loaded.warnings + problems + loaded.duplicate_warnings(prints)
-    return pages + sum(1 for output in outputs if output.path.endswith(".html")), warnings, (new, used)
+    pages += sum(1 for output in outputs if output.path.endswith(".html"))
+    return pages, loaded.warnings + problems, prints, (new, used)
