@@ -138,12 +138,8 @@ def _clean_up(
     # A build still running (the first one, or a rebuild) would keep the interpreter waiting for its
     # worker processes to finish all their queued work: seconds on a big site.
     abandon_all()
-    # The first build, if it is still starting (reading files, running git), could make its staging folder in
-    # the preview's folder after that folder is removed: wait for it (it fails at once without its workers).
-    deadline = time.monotonic() + 1.5
-    for thread in (watcher, builder.first if builder is not None else None):
-        if thread is not None and thread.is_alive():
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    if watcher is not None:
+        watcher.join(timeout=1.5)
     if workdir is not None:
         _remove(workdir)
 
